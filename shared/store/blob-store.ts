@@ -1,0 +1,34 @@
+import type { Digest } from '../digest/digest.ts';
+import type { ByteStream } from '../host.ts';
+
+/**
+ * Content-addressed bytes. Every blob is named by the SHA-256 of its bytes; a store
+ * verifies that before a blob becomes visible, so readers can trust what they get.
+ *
+ * Writes are staged: `put` and `ingest` make a blob readable through this same store
+ * object at once, but it becomes durable (and visible to other processes) only at
+ * `flush()`. Callers flush before they flip a ref to point at new blobs, so a crash
+ * never leaves a ref to a missing blob. Putting bytes that are already stored is cheap
+ * and idempotent.
+ */
+export interface BlobStore {
+  has(d: Digest): Promise<boolean>;
+  /** The whole blob; throws NotFoundError. Avoid for large blobs: use `stream`. */
+  get(d: Digest): Promise<Uint8Array>;
+  /** The blob in chunks; throws NotFoundError before the first chunk. */
+  stream(d: Digest): ByteStream;
+  /** Size in bytes; throws NotFoundError. */
+  size(d: Digest): Promise<number>;
+  /** Store bytes; when `expected` is given a mismatch throws DigestMismatchError. */
+  put(bytes: Uint8Array, expected?: Digest): Promise<Digest>;
+  /** Store a stream; verified against `expected` (digest and/or size) when given. */
+  ingest(src: ByteStream, expected?: { digest?: Digest; size?: number }): Promise<{ digest: Digest; size: number }>;
+  /** Make every staged blob durable and visible to other processes. */
+  flush(): Promise<void>;
+  /** Drop every staged, unflushed blob (a failed operation leaves nothing behind). */
+  discard(): Promise<void>;
+  /** Garbage collection only: remove a stored blob. Missing blobs are ignored. */
+  delete(d: Digest): Promise<void>;
+  /** Every durable blob. */
+  list(): AsyncIterable<Digest>;
+}
