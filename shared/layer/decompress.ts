@@ -1,0 +1,87 @@
+import { host, type ByteStream } from '../host.ts';
+import { InvalidArgumentError, ResourceExhaustedError } from '../errors.ts';
+import type { Limits } from '../engine/engine.ts';
+
+export type Compression = 'gzip' | 'none';
+
+/** Peek at the first bytes of a stream to tell its compression, without losing them. */
+export async function sniff(src: ByteStream, what: string): Promise<{ compression: Compression; stream: ByteStream }> {
+  const it = src[Symbol.asyncIterator]();
+  const first: Uint8Array[] = [];
+  let have = 0;
+  while (have < 6) {
+    const r = await it.next();
+    if (r.done) break;
+    first.push(r.value);
+    have += r.value.length;
+  }
+  const head = concat(first);
+  let compression: Compression = 'none';
+  if (head[0] === 0x1f && head[1] === 0x8b) compression = 'gzip';
+  else if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
+    throw new InvalidArgumentError(`${what}: zstd-compressed layers are not supported (recompress with gzip)`);
+  } else if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) {
+    throw new InvalidArgumentError(`${what}: bzip2-compressed data is not supported (use gzip or plain tar)`);
+  } else if (head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58) {
+    throw new InvalidArgumentError(`${what}: xz-compressed data is not supported (use gzip or plain tar)`);
+  }
+  const stream = (async function* () {
+    if (head.length) yield head;
+    while (true) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  })();
+  return { compression, stream };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * Decompress when the stream is gzip, pass it through otherwise, and stop a
+ * decompression bomb: more than `maxUncompressed` bytes out, or a ratio of output to
+ * input above `maxRatio` once past `ratioGrace` bytes. A corrupt or truncated gzip
+ * stream fails with a clear error naming `what`.
+ */
+export async function openMaybeGzip(src: ByteStream, limits: Limits, what: string): Promise<ByteStream> {
+  const { compression, stream } = await sniff(src, what);
+  let compressed = 0;
+  const counted = (async function* () {
+    for await (const c of stream) {
+      compressed += c.length;
+      yield c;
+    }
+  })();
+  const inflated = compression === 'gzip' ? host().gunzip()(counted) : counted;
+  return (async function* () {
+    let out = 0;
+    try {
+      for await (const c of inflated) {
+        out += c.length;
+        if (out > limits.maxUncompressed) {
+          throw new ResourceExhaustedError(`${what}: more than ${limits.maxUncompressed} bytes uncompressed (limit; raise it with LAYERBOX_MAX_UNCOMPRESSED)`);
+        }
+        if (compression === 'gzip' && out > limits.ratioGrace && out > compressed * limits.maxRatio) {
+          throw new ResourceExhaustedError(`${what}: compression ratio above ${limits.maxRatio}:1 — refusing a likely decompression bomb`);
+        }
+        yield c;
+      }
+    } catch (e) {
+      if (e instanceof ResourceExhaustedError) throw e;
+      if (e instanceof Error && !(e as { kind?: string }).kind) {
+        throw new InvalidArgumentError(`${what}: corrupt or truncated gzip data (${e.message})`, { cause: e });
+      }
+      throw e;
+    }
+  })();
+}

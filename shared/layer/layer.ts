@@ -1,0 +1,44 @@
+import type { Digest } from '../digest/digest.ts';
+import { host } from '../host.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { LayerRecord } from '../image/records.ts';
+import { writeTar } from '../tar/writer.ts';
+import type { DirNode } from '../tree/node.ts';
+import type { TreeStore } from '../tree/tree-store.ts';
+import { layerContentSize, layerEntries } from './to-tar.ts';
+import { joinTar } from '../tar/skeleton.ts';
+import type { ByteStream } from '../host.ts';
+
+/** The canonical uncompressed tar of a diff tree. */
+export function canonicalTar(trees: TreeStore, blobs: BlobStore, root: DirNode): ByteStream {
+  return writeTar(layerEntries(trees, blobs, root));
+}
+
+/** The layer's uncompressed tar: the original bytes when it has a skeleton, else canonical. */
+export function layerTar(trees: TreeStore, blobs: BlobStore, layer: LayerRecord): ByteStream {
+  if (!layer.skeleton) return canonicalTar(trees, blobs, layer.root);
+  const skeleton = layer.skeleton;
+  return (async function* () {
+    yield* joinTar(await blobs.get(skeleton), (d: Digest) => blobs.stream(d));
+  })();
+}
+
+/** Digest and size of a byte stream. */
+export async function digestStream(src: ByteStream): Promise<{ digest: Digest; size: number }> {
+  const h = host().sha256();
+  let size = 0;
+  for await (const c of src) {
+    h.update(c);
+    size += c.length;
+  }
+  return { digest: h.digest(), size };
+}
+
+/**
+ * A layer record for a diff tree layerbox made itself (a build step, a commit): its
+ * diff_id is the digest of the canonical tar. Costs O(size of the layer).
+ */
+export async function layerFromTree(trees: TreeStore, blobs: BlobStore, root: DirNode): Promise<LayerRecord> {
+  const { digest, size } = await digestStream(canonicalTar(trees, blobs, root));
+  return { v: 1, diffId: digest, tarSize: size, size: await layerContentSize(trees, root), root };
+}

@@ -1,0 +1,82 @@
+import type { BlobStore } from '../store/blob-store.ts';
+import type { TarWriteEntry } from '../tar/entry.ts';
+import type { DirNode, Meta, Node } from '../tree/node.ts';
+import type { TreeStore } from '../tree/tree-store.ts';
+import { base64ToBytes } from '../util/base64.ts';
+
+export const WHITEOUT_PREFIX = '.wh.';
+export const OPAQUE_MARKER = '.wh..wh..opq';
+
+function metaFields(m: Meta): Pick<TarWriteEntry, 'mode' | 'uid' | 'gid' | 'mtime' | 'xattrs'> {
+  const out: Pick<TarWriteEntry, 'mode' | 'uid' | 'gid' | 'mtime' | 'xattrs'> = { mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime };
+  if (m.xattrs) {
+    const x: Record<string, Uint8Array> = {};
+    for (const [k, v] of Object.entries(m.xattrs)) x[k] = base64ToBytes(v);
+    out.xattrs = x;
+  }
+  return out;
+}
+
+/**
+ * A diff tree as OCI tar entries, in layerbox's canonical order: depth first, names
+ * sorted; a directory's own entry (absent for implicit ones), then its opaque marker,
+ * then its children. Whiteouts become empty `.wh.<name>` files. The root directory is
+ * never written. This order is part of every layer digest layerbox computes.
+ */
+export async function* layerEntries(trees: TreeStore, blobs: BlobStore, root: DirNode): AsyncIterable<TarWriteEntry> {
+  yield* dirEntries(trees, blobs, root, '');
+}
+
+async function* dirEntries(trees: TreeStore, blobs: BlobStore, dir: DirNode, prefix: string): AsyncIterable<TarWriteEntry> {
+  if (dir.opaque) yield marker(prefix ? `${prefix}/${OPAQUE_MARKER}` : OPAQUE_MARKER);
+  for (const [name, node] of (await trees.dir(dir.tree)).entries) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    yield* nodeEntries(trees, blobs, node, path, prefix, name);
+  }
+}
+
+function marker(path: string): TarWriteEntry {
+  return { path, type: 'file', mode: 0, uid: 0, gid: 0, mtime: 0, size: 0 };
+}
+
+async function* nodeEntries(
+  trees: TreeStore,
+  blobs: BlobStore,
+  node: Node,
+  path: string,
+  prefix: string,
+  name: string,
+): AsyncIterable<TarWriteEntry> {
+  switch (node.type) {
+    case 'whiteout':
+      yield marker(prefix ? `${prefix}/${WHITEOUT_PREFIX}${name}` : WHITEOUT_PREFIX + name);
+      return;
+    case 'hardlink':
+      yield { path, type: 'hardlink', linkname: node.target, mode: 0o644 };
+      return;
+    case 'dir':
+      if (!node.implicit) yield { path, type: 'dir', ...metaFields(node) };
+      yield* dirEntries(trees, blobs, node, path);
+      return;
+    case 'file':
+      yield { path, type: 'file', ...metaFields(node), size: node.size, body: () => blobs.stream(node.digest) };
+      return;
+    case 'symlink':
+      yield { path, type: 'symlink', ...metaFields(node), linkname: node.target };
+      return;
+    case 'char':
+    case 'block':
+      yield { path, type: node.type, ...metaFields(node), devmajor: node.major, devminor: node.minor };
+      return;
+    case 'fifo':
+      yield { path, type: 'fifo', ...metaFields(node) };
+      return;
+  }
+}
+
+/** Bytes of the regular files a diff tree adds (Docker's layer size). */
+export async function layerContentSize(trees: TreeStore, root: DirNode): Promise<number> {
+  let total = 0;
+  for await (const [, n] of trees.walk(root)) if (n.type === 'file') total += n.size;
+  return total;
+}
