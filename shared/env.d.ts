@@ -17,3 +17,4 @@ declare const console: {
 declare function queueMicrotask(cb: () => void): void;
 declare function setTimeout(cb: () => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
+declare function structuredClone<T>(value: T): T;

@@ -1,0 +1,232 @@
+import { InvalidArgumentError } from '../errors.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { Meta, MetaNode } from '../tree/node.ts';
+import { splitPath } from '../tree/path.ts';
+import type { UnionFs } from '../unionfs/unionfs.ts';
+import { readTar } from '../tar/reader.ts';
+import { openMaybeGzip, sniff } from '../layer/decompress.ts';
+import type { Limits } from '../engine/engine.ts';
+import { bytesToBase64 } from '../util/base64.ts';
+import { expandGlob, hasGlob } from './glob.ts';
+import type { CopySource, SourceEntry } from './source.ts';
+
+export interface CopyRequest {
+  source: CopySource;
+  /** Source paths or patterns, expanded, relative to the source root. */
+  sources: string[];
+  /** Inline files (heredocs): name → content. */
+  inline?: Array<{ name: string; content: Uint8Array }>;
+  /** Absolute destination inside the container root. */
+  dest: string;
+  /** The destination was written with a trailing slash. */
+  destSlash: boolean;
+  owner?: { uid: number; gid: number };
+  chmod?: number;
+  /** ADD: unpack local tar archives. */
+  unpack: boolean;
+  /**
+   * SOURCE_DATE_EPOCH, seconds: every mtime the step writes becomes this, so the layer
+   * is the same on any machine whatever the context files' times.
+   */
+  clampMtime?: number;
+  /** mtime for directories COPY creates, seconds. */
+  now: number;
+  limits: Limits;
+  /** For messages: `Dockerfile:7: COPY`. */
+  where: string;
+}
+
+/**
+ * COPY and ADD with BuildKit's semantics: a directory source copies its contents; a
+ * file goes into `dest` when `dest` is (or must be) a directory, else becomes `dest`;
+ * symlinks at the top of a source path are followed inside the source, symlinks below
+ * are copied as links; owners become root (or `--chown`), modes are kept (or
+ * `--chmod`). Returns one line per thing written, content by digest: the cache key
+ * material (independent of mtimes, as BuildKit's content checksums are).
+ */
+export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest): Promise<string[]> {
+  const sums: string[] = [];
+  const owner = req.owner ?? { uid: 0, gid: 0 };
+  const matches: SourceEntry[] = [];
+  for (const pattern of req.sources) {
+    if (hasGlob(pattern)) {
+      const found = await expandGlob(req.source, pattern);
+      if (found.length === 0) throw notFound(req, pattern);
+      matches.push(...found);
+    } else {
+      const resolved = await req.source.resolve(pattern);
+      const e = await req.source.lstat(resolved);
+      if (!e) throw notFound(req, pattern);
+      matches.push(e);
+    }
+  }
+  const many = matches.length + (req.inline?.length ?? 0) > 1 || req.sources.some(hasGlob);
+  const destNode = await fs.stat(req.dest);
+  const destIsDir = req.destSlash || destNode?.type === 'dir' || (many && matches.some((m) => m.type !== 'dir'));
+  if (req.sources.length + (req.inline?.length ?? 0) > 1 && !req.destSlash && destNode?.type !== 'dir') {
+    throw new InvalidArgumentError(`${req.where}: when using COPY with more than one source file, the destination must be a directory and end with a /`);
+  }
+
+  const dirMeta: Meta = { mode: 0o755, uid: owner.uid, gid: owner.gid, mtime: clamp(req.now, req.clampMtime) };
+  const ensureDir = async (path: string) => {
+    const n = await fs.stat(path);
+    if (n?.type === 'dir') return;
+    if (n) throw new InvalidArgumentError(`${req.where}: cannot copy to ${path}: not a directory`);
+    await fs.mkdir(path, dirMeta, { parents: true });
+    sums.push(`mkdir ${path}`);
+  };
+  const metaFor = (e: { mode: number; mtime: number }): Meta => ({
+    mode: req.chmod !== undefined ? req.chmod : e.mode,
+    uid: owner.uid,
+    gid: owner.gid,
+    mtime: clamp(e.mtime, req.clampMtime),
+  });
+
+  const writeLeaf = async (e: SourceEntry, target: string) => {
+    await ensureDir(parentOf(target));
+    const existing = await fs.lstat(target);
+    if (existing?.type === 'dir' && e.type !== 'dir') {
+      await fs.remove(target, { recursive: true });
+    }
+    const meta = metaFor(e);
+    let node: Exclude<MetaNode, { type: 'dir' }>;
+    if (e.type === 'symlink') node = { type: 'symlink', ...meta, mode: 0o777, target: e.target ?? '' };
+    else if (e.type === 'file') {
+      const digest = e.digest ?? (await blobs.ingest(req.source.open(e.path), { size: e.size })).digest;
+      node = { type: 'file', ...meta, size: e.size, digest };
+    } else return; // devices and fifos from another stage are not copied
+    await fs.writeNode(target, node);
+    sums.push(`${target}\0${node.type}\0${node.mode.toString(8)}\0${node.uid}:${node.gid}\0${node.type === 'file' ? node.digest : node.type === 'symlink' ? node.target : ''}`);
+  };
+
+  const copyTree = async (dir: SourceEntry, target: string) => {
+    const n = await fs.stat(target);
+    if (!n) {
+      await ensureDir(parentOf(target));
+      await fs.mkdir(target, metaFor(dir));
+      sums.push(`dir ${target} ${metaFor(dir).mode.toString(8)}`);
+    } else if (n.type !== 'dir') {
+      throw new InvalidArgumentError(`${req.where}: cannot copy directory ${dir.path || '.'} to ${target}: not a directory`);
+    }
+    for (const child of await req.source.readdir(dir.path)) {
+      const name = child.path.slice(dir.path ? dir.path.length + 1 : 0);
+      const t = target === '/' ? `/${name}` : `${target}/${name}`;
+      if (child.type === 'dir') await copyTree(child, t);
+      else await writeLeaf(child, t);
+    }
+  };
+
+  for (const m of matches) {
+    if (m.type === 'dir') {
+      await copyTree(m, req.dest);
+      continue;
+    }
+    const base = m.path.split('/').pop() ?? m.path;
+    const target = destIsDir ? join(req.dest, base) : req.dest;
+    if (req.unpack && m.type === 'file' && !m.digest && (await isArchive(req.source, m))) {
+      await ensureDir(req.dest);
+      sums.push(...(await unpack(fs, blobs, req, m)));
+      continue;
+    }
+    await writeLeaf(m, target);
+  }
+  for (const f of req.inline ?? []) {
+    const target = destIsDir || req.destSlash ? join(req.dest, f.name) : req.dest;
+    await ensureDir(parentOf(target));
+    const digest = await blobs.put(f.content);
+    const node: MetaNode = { type: 'file', mode: req.chmod ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: clamp(req.now, req.clampMtime), size: f.content.length, digest };
+    await fs.writeNode(target, node);
+    sums.push(`${target}\0inline\0${digest}`);
+  }
+  return sums;
+}
+
+function clamp(t: number, epoch: number | undefined): number {
+  return epoch !== undefined ? epoch : t;
+}
+
+function parentOf(p: string): string {
+  const parts = splitPath(p);
+  parts.pop();
+  return '/' + parts.join('/');
+}
+
+function join(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+function notFound(req: CopyRequest, pattern: string): InvalidArgumentError {
+  const where = req.source.label === 'build context' ? 'in the build context (or it is excluded by .dockerignore)' : `in ${req.source.label}`;
+  return new InvalidArgumentError(`${req.where}: ${pattern}: no such file or directory ${where}`);
+}
+
+async function isArchive(src: CopySource, e: SourceEntry): Promise<boolean> {
+  const it = src.open(e.path)[Symbol.asyncIterator]();
+  const head: number[] = [];
+  while (head.length < 512) {
+    const r = await it.next();
+    if (r.done) break;
+    for (const b of r.value.subarray(0, 512 - head.length)) head.push(b);
+  }
+  await it.return?.();
+  if (head[0] === 0x1f && head[1] === 0x8b) return true;
+  if (head.length < 512) return false;
+  return String.fromCharCode(...head.slice(257, 262)) === 'ustar';
+}
+
+/** ADD of a local archive: its entries land below `dest` with their own owners and modes. */
+async function unpack(fs: UnionFs, blobs: BlobStore, req: CopyRequest, e: SourceEntry): Promise<string[]> {
+  const sums: string[] = [];
+  const what = `${req.where}: ${e.path}`;
+  const { stream } = await sniff(req.source.open(e.path), what);
+  const written = new Map<string, MetaNode>();
+  for await (const t of readTar(await openMaybeGzip(stream, req.limits, what))) {
+    if (t.path === '') continue;
+    const target = join(req.dest, t.path);
+    const meta: Meta = { mode: t.mode, uid: t.uid, gid: t.gid, mtime: clamp(t.mtime, req.clampMtime) };
+    if (Object.keys(t.xattrs).length) {
+      meta.xattrs = Object.fromEntries(Object.entries(t.xattrs).map(([k, v]) => [k, bytesToBase64(v)]));
+    }
+    const parent = parentOf(target);
+    if ((await fs.stat(parent))?.type !== 'dir') await fs.mkdir(parent, { mode: 0o755, uid: 0, gid: 0, mtime: clamp(req.now, req.clampMtime) }, { parents: true });
+    let node: MetaNode | undefined;
+    switch (t.type) {
+      case 'dir': {
+        const n = await fs.stat(target);
+        if (n?.type === 'dir') await fs.setMeta(target, meta);
+        else {
+          if (n) await fs.remove(target, { recursive: true });
+          await fs.mkdir(target, meta);
+        }
+        sums.push(`dir ${target} ${meta.mode.toString(8)} ${meta.uid}:${meta.gid}`);
+        continue;
+      }
+      case 'file':
+        node = { type: 'file', ...meta, size: t.size, digest: (await blobs.ingest(t.body(), { size: t.size })).digest };
+        break;
+      case 'symlink':
+        node = { type: 'symlink', ...meta, target: t.linkname };
+        break;
+      case 'hardlink': {
+        const src = written.get(join(req.dest, t.linkname));
+        if (!src) throw new InvalidArgumentError(`${what}: hardlink ${t.path} to ${t.linkname}, which is not earlier in the archive`);
+        node = src;
+        break;
+      }
+      case 'char':
+      case 'block':
+        node = { type: t.type, ...meta, major: t.devmajor, minor: t.devminor };
+        break;
+      case 'fifo':
+        node = { type: 'fifo', ...meta };
+        break;
+    }
+    if (node.type === 'dir') continue;
+    const existing = await fs.lstat(target);
+    if (existing?.type === 'dir') await fs.remove(target, { recursive: true });
+    await fs.writeNode(target, node);
+    written.set(target, node);
+    sums.push(`${target}\0${node.type}\0${node.mode.toString(8)}\0${node.uid}:${node.gid}\0${node.type === 'file' ? node.digest : ''}`);
+  }
+  return sums;
+}
