@@ -68,8 +68,6 @@ interface StageState {
   key: Digest;
   /** ARGs declared in this stage and their values (undefined: declared without value). */
   args: Map<string, string | undefined>;
-  /** The image the stage started from, for `parent`. */
-  parent?: Digest;
 }
 
 /**
@@ -126,7 +124,7 @@ export async function build(e: Engine, opts: BuildOptions): Promise<BuildResult>
   if (opts.labels && Object.keys(opts.labels).length) {
     config = { ...config, config: { ...config.config, Labels: { ...(config.config?.Labels ?? {}), ...opts.labels } } };
   }
-  const staged = await stageImage(e, { rawConfig: encodeConfig(config), layers: result.layers, ...(result.parent ? { parent: result.parent } : {}) });
+  const staged = await stageImage(e, { rawConfig: encodeConfig(config), layers: result.layers });
   const tags = (opts.tags ?? []).map((t) => formatTagged(parseTagged(t)));
   const chain = chainIds(result.layers.map((l) => l.diffId));
   const updates: RefUpdate[] = [...b.updates, ...staged.updates, ...tagUpdates(staged.id, tags)];
@@ -262,7 +260,6 @@ class Builder {
         root,
         key: baseKey(img.id, this.opts.sourceDateEpoch),
         args: new Map(),
-        parent: img.id,
       };
     }
     step.done();
@@ -439,7 +436,7 @@ class Builder {
       history: [...(config.history ?? []), entry],
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     };
-    const staged = await stageImage(this.e, { rawConfig: encodeConfig(canonicalOrder(out)), layers, ...(state.parent ? { parent: state.parent } : {}) });
+    const staged = await stageImage(this.e, { rawConfig: encodeConfig(canonicalOrder(out)), layers });
     this.updates.push(...staged.updates.filter((u) => !u.name.startsWith('image/')));
     this.updates.push({ name: refs.cache(key), value: staged.recordDigest });
     if (layer) {
