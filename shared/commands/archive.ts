@@ -1,0 +1,196 @@
+import { StatusError } from '../cli/command.ts';
+import { createProgress } from '../cli/progress.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { saveImages } from '../oci/save.ts';
+import { loadImages } from '../oci/load.ts';
+import { filesOfTar } from '../oci/archive-source.ts';
+import { exportContainer, importRootfs } from '../oci/rootfs-archive.ts';
+import { copyFromContainer, copyIntoContainer, statInContainer } from '../engine/cp.ts';
+import { writeTar } from '../tar/writer.ts';
+import { readTar } from '../tar/reader.ts';
+import { basename, splitPath } from '../tree/path.ts';
+import type { TarWriteEntry } from '../tar/entry.ts';
+import type { ByteStream } from '../host.ts';
+import { applyChanges } from './changes.ts';
+import { out, type Ctx } from './io.ts';
+
+function refuseTerminal(ctx: Ctx, what: string): void {
+  if (ctx.io.isTTY) throw new StatusError(1, `${what}: cowardly refusing to write binary data to a terminal. Use the -o flag or redirect`);
+}
+
+async function writeOut(ctx: Ctx, file: string, data: ByteStream, what: string): Promise<void> {
+  if (file && file !== '-') {
+    await ctx.io.files.write(file, data);
+    return;
+  }
+  refuseTerminal(ctx, what);
+  for await (const c of data) ctx.io.stdout(c);
+}
+
+/** `save -o FILE IMAGE...` (or to standard output). */
+export async function save(ctx: Ctx): Promise<void> {
+  const e = await ctx.io.engine(ctx.globals);
+  const progress = createProgress({ stdout: (s) => ctx.io.stderr(s), isTTY: ctx.io.isTTY && !!ctx.flags.string('output'), ...(ctx.io.columns ? { columns: ctx.io.columns } : {}) });
+  let task: ReturnType<typeof progress.start> | undefined;
+  const started = e.now();
+  const data = saveImages(e, ctx.args, {
+    onProgress: (p) => {
+      // Only worth showing for saves that take a while.
+      if (!task && e.now() - started < 1000) return;
+      task ??= progress.start('Saving layers', { total: p.totalBytes });
+      task.update(p.bytes);
+    },
+  });
+  await writeOut(ctx, ctx.flags.string('output'), data, 'save');
+  task?.done('Saved');
+}
+
+/** `load -i FILE` (or from standard input): a docker-archive, OCI archive or OCI layout folder. */
+export async function load(ctx: Ctx): Promise<void> {
+  const e = await ctx.io.engine(ctx.globals);
+  const input = ctx.flags.string('input');
+  const quiet = ctx.flags.bool('quiet');
+  let files;
+  if (input && input !== '-') {
+    files = (await ctx.io.files.isDirectory(input)) ? ctx.io.files.layoutFiles(input) : filesOfTar(await maybeGunzip(ctx, ctx.io.files.read(input), input));
+  } else {
+    if (ctx.io.stdinIsTTY) throw new StatusError(1, 'Error: requested load from stdin, but stdin is empty');
+    files = filesOfTar(await maybeGunzip(ctx, ctx.io.stdin(), 'stdin'));
+  }
+  const progress = createProgress({ stdout: (s) => ctx.io.stdout(s), isTTY: ctx.io.isTTY, ...(ctx.io.columns ? { columns: ctx.io.columns } : {}) });
+  let task: ReturnType<typeof progress.start> | undefined;
+  const started = e.now();
+  const loaded = await e.write(() =>
+    loadImages(e, files, {
+      what: input || 'stdin',
+      onProgress: (p) => {
+        if (quiet) return;
+        if (!task && e.now() - started < 1000) return;
+        task ??= progress.start('Loading layers', { units: 'bytes' });
+        task.update(p.bytes);
+      },
+    }),
+  );
+  task?.done('Loaded');
+  for (const img of loaded) {
+    if (img.tags.length) for (const t of img.tags) out(ctx, `Loaded image: ${t}`);
+    else out(ctx, `Loaded image ID: ${img.id}`);
+  }
+}
+
+async function maybeGunzip(ctx: Ctx, src: ByteStream, what: string): Promise<ByteStream> {
+  const e = await ctx.io.engine(ctx.globals);
+  const { openMaybeGzip } = await import('../layer/decompress.ts');
+  return openMaybeGzip(src, e.limits, what);
+}
+
+/** `import FILE|- [REPOSITORY[:TAG]]`. */
+export async function importImage(ctx: Ctx): Promise<void> {
+  const e = await ctx.io.engine(ctx.globals);
+  const src = ctx.args[0]!;
+  if (/^[a-z]+:\/\//i.test(src)) throw new InvalidArgumentError(`import ${src}: layerbox works offline and cannot download; save the file and import it from disk`);
+  const changes = ctx.flags.list('change');
+  const id = await e.write(() =>
+    importRootfs(e, src === '-' ? ctx.io.stdin() : ctx.io.files.read(src), {
+      source: src,
+      ...(ctx.args[1] ? { reference: ctx.args[1] } : {}),
+      ...(ctx.flags.string('message') ? { message: ctx.flags.string('message') } : {}),
+      ...(changes.length ? { applyChanges: (c) => applyChanges(c, changes) } : {}),
+    }),
+  );
+  out(ctx, id);
+}
+
+/** `export -o FILE CONTAINER`. */
+export async function exportCmd(ctx: Ctx): Promise<void> {
+  const e = await ctx.io.engine(ctx.globals);
+  await writeOut(ctx, ctx.flags.string('output'), exportContainer(e, ctx.args[0]!), 'export');
+}
+
+/** Split `CONTAINER:PATH`; a path with a slash before any colon is local, as in Docker. */
+function splitCpArg(arg: string): { container?: string; path: string } {
+  if (arg.startsWith('/') || arg.startsWith('.')) return { path: arg };
+  const i = arg.indexOf(':');
+  if (i <= 0) return { path: arg };
+  return { container: arg.slice(0, i), path: arg.slice(i + 1) };
+}
+
+/** `cp`: between a container and the local filesystem (or a tar stream on `-`). */
+export async function cp(ctx: Ctx): Promise<void> {
+  const e = await ctx.io.engine(ctx.globals);
+  const src = splitCpArg(ctx.args[0]!);
+  const dst = splitCpArg(ctx.args[1]!);
+  if (src.container && dst.container) throw new StatusError(1, 'Error: copying between containers is not supported');
+  if (!src.container && !dst.container) throw new StatusError(1, 'Error: must specify at least one container source');
+  const follow = ctx.flags.bool('follow-link');
+  if (src.container) {
+    const contents = src.path.endsWith('/.');
+    if (dst.path === '-') {
+      refuseTerminal(ctx, 'cp');
+      const name = basename(src.path);
+      for await (const c of writeTar(copyFromContainer(e, src.container, src.path, name === '/' ? '.' : name, { follow }))) ctx.io.stdout(c);
+      return;
+    }
+    const node = await statInContainer(e, src.container, src.path);
+    if (!node) throw new StatusError(1, `Error: Could not find the file ${src.path} in container ${src.container}`);
+    const intoExisting = await ctx.io.files.isDirectory(dst.path);
+    // Into an existing folder the copy keeps its name; otherwise it takes the destination's.
+    const top = intoExisting && !contents ? basename(src.path) : '.';
+    const dir = intoExisting ? dst.path : dst.path;
+    if (!intoExisting && node.type !== 'dir' && dst.path.endsWith('/')) throw new StatusError(1, `Error: destination directory ${dst.path} does not exist`);
+    await ctx.io.files.extract(dir, rename(copyFromContainer(e, src.container, src.path, top, { follow }), top));
+    return;
+  }
+  // Into a container.
+  const container = dst.container!;
+  const keepOwners = ctx.flags.bool('archive');
+  if (src.path === '-') {
+    await e.write(() => copyIntoContainer(e, container, dst.path, tarEntries(ctx.io.stdin()), { keepOwners }));
+    return;
+  }
+  if (!(await ctx.io.files.exists(src.path))) throw new StatusError(1, `Error: lstat ${src.path}: no such file or directory`);
+  const destNode = await statInContainer(e, container, dst.path);
+  const contents = src.path.endsWith('/.');
+  const srcIsDir = await ctx.io.files.isDirectory(src.path);
+  let parent: string;
+  let name: string;
+  if (destNode?.type === 'dir') {
+    parent = dst.path;
+    name = contents ? '' : basename(src.path);
+  } else {
+    if (destNode && srcIsDir) throw new StatusError(1, `Error: cannot copy a directory to a file: ${dst.path}`);
+    if (!destNode && dst.path.endsWith('/')) throw new StatusError(1, `Error: no such directory ${dst.path} in container ${container}`);
+    const parts = splitPath(dst.path);
+    name = parts.pop() ?? '';
+    parent = '/' + parts.join('/');
+  }
+  await e.write(() => copyIntoContainer(e, container, parent, ctx.io.files.entries(src.path, name), { keepOwners }));
+}
+
+/** Entries with the top renamed (cp out of a container to a new name keeps contents relative). */
+async function* rename(entries: AsyncIterable<TarWriteEntry>, top: string): AsyncIterable<TarWriteEntry> {
+  for await (const t of entries) yield { ...t, path: top === '.' ? t.path.replace(/^\.(\/|$)/, '') : t.path };
+}
+
+async function* tarEntries(src: ByteStream): AsyncIterable<TarWriteEntry> {
+  for await (const t of readTar(src)) {
+    const body = t.type === 'file' ? await collect(t.body()) : undefined;
+    yield { path: t.path, type: t.type, mode: t.mode, uid: t.uid, gid: t.gid, mtime: t.mtime, size: t.size, linkname: t.linkname, devmajor: t.devmajor, devminor: t.devminor, xattrs: t.xattrs, ...(body ? { body } : {}) };
+  }
+}
+
+async function collect(s: ByteStream): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of s) {
+    parts.push(c.slice());
+    n += c.length;
+  }
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
