@@ -241,7 +241,7 @@ class Builder {
     const dep = this.stageByRef(imageRef, stage.index);
     if (dep) {
       const s = await this.stage(dep);
-      state = { ...s, args: new Map(), config: structuredClone(s.config) };
+      state = { ...s, args: new Map(s.args), config: structuredClone(s.config) };
     } else if (imageRef === 'scratch') {
       state = {
         config: this.scratchConfig(),
@@ -353,19 +353,22 @@ class Builder {
       case 'arg': {
         const args = new Map(state.args);
         const texts: string[] = [];
+        const values: string[] = [];
         for (const def of inst.args) {
-          let value = def.default !== undefined ? expand(def.default) : undefined;
+          const dflt = def.default !== undefined ? expand(def.default) : undefined;
+          let value = dflt;
           if (def.default === undefined && this.metaScope.has(def.name)) value = this.metaScope.get(def.name);
           if (def.name in this.opts.buildArgs) {
             value = this.opts.buildArgs[def.name];
             this.usedArgs.add(def.name);
           }
           args.set(def.name, value);
-          texts.push(value !== undefined ? `${def.name}=${value}` : def.name);
+          // History shows the Dockerfile's default, as BuildKit records it; the value in
+          // force (a --build-arg) goes into the cache key.
+          texts.push(dflt !== undefined ? `${def.name}=${dflt}` : def.name);
+          values.push(`${def.name}=${value ?? ''}`);
         }
-        v.done();
-        // ARG changes no image content; its value reaches the cache key through what uses it.
-        return { ...state, args, key: stepKey(state.key, `ARG ${texts.join(' ')}`) };
+        return this.finish({ ...state, args }, structuredClone(state.config), `ARG ${texts.join(' ')}`, undefined, values, v);
       }
       case 'run':
         throw new DockerfileError(
@@ -418,13 +421,13 @@ class Builder {
     let layer: LayerRecord | undefined;
     if (layerRoot) layer = await layerFromTree(this.e.trees, this.e.blobs, layerRoot);
     else if (workdir) {
-      // WORKDIR creates its folder when missing, as a layer.
+      // WORKDIR makes its folder if missing, and always records a layer (empty when
+      // the folder exists), as BuildKit does.
       const fs = new UnionFs(this.e.trees, state.root, new MutableDir(EMPTY_META, { implicit: true }));
-      const n = await fs.stat(workdir);
-      if (!n) {
-        await fs.mkdir(workdir, { mode: 0o755, uid: 0, gid: 0, mtime: Date.parse(this.created) / 1000 }, { parents: true });
-        layer = await layerFromTree(this.e.trees, this.e.blobs, await fs.upper.persist(this.e.trees));
+      if (!(await fs.stat(workdir))) {
+        await fs.mkdir(workdir, { mode: 0o755, uid: 0, gid: 0, mtime: Math.floor(Date.parse(this.created) / 1000) }, { parents: true });
       }
+      layer = await layerFromTree(this.e.trees, this.e.blobs, await fs.upper.persist(this.e.trees));
     }
     const layers = layer ? [...state.layers, layer] : state.layers;
     if (layer) root = await stackRoot(this.e, state.root, layer.root);
@@ -557,14 +560,9 @@ class Builder {
   }
 }
 
-/** How BuildKit writes a COPY/ADD in history: flags and words as given, variables expanded. */
+/** How BuildKit writes a COPY/ADD in history: sources and destination expanded, no flags. */
 function copyHistoryArgs(inst: CopyInstruction | AddInstruction, expand: (w: string) => string): string {
-  const parts: string[] = [];
-  if (inst.kind === 'copy' && inst.from !== undefined) parts.push(`--from=${expand(inst.from)}`);
-  if (inst.chown !== undefined) parts.push(`--chown=${expand(inst.chown)}`);
-  if (inst.chmod !== undefined) parts.push(`--chmod=${expand(inst.chmod)}`);
-  parts.push(...inst.sources.map(expand), ...inst.contents.map((c) => `<<${c.name}`), expand(inst.dest));
-  return parts.join(' ');
+  return [...inst.sources.map(expand), ...inst.contents.map((c) => `<<${c.name}`), expand(inst.dest)].join(' ');
 }
 
 /** Key order of Docker's config JSON, so our configs read like Docker's. */

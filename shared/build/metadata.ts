@@ -85,12 +85,13 @@ export function applyMetadata(
     }
     case 'cmd': {
       c.Cmd = inst.form === 'exec' ? [...inst.command] : [...shell, inst.command.join(' ')];
-      if (inst.form === 'shell') c.ArgsEscaped = true;
+      // BuildKit (Docker 20.10) marks every CMD and ENTRYPOINT this way.
+      c.ArgsEscaped = true;
       return `CMD ${goQuoteList(c.Cmd)}`;
     }
     case 'entrypoint': {
       c.Entrypoint = inst.form === 'exec' ? [...inst.command] : [...shell, inst.command.join(' ')];
-      if (inst.form === 'shell') c.ArgsEscaped = true;
+      c.ArgsEscaped = true;
       // Docker clears a CMD inherited from the base image when ENTRYPOINT is set.
       return `ENTRYPOINT ${goQuoteList(c.Entrypoint)}`;
     }

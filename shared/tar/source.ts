@@ -4,6 +4,16 @@ import type { ByteStream } from '../host.ts';
 const EMPTY = new Uint8Array(0);
 
 /**
+ * A copy in a fresh, plain Uint8Array. (Not `.slice()`: on a Node Buffer, which is
+ * what Node streams yield, `slice` returns a view that shares the caller's memory.)
+ */
+export function copy(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(b.subarray(start, end));
+  return out;
+}
+
+/**
  * A pull reader over a byte stream that hands out views of the incoming chunks, so
  * bodies pass through without copies, and assembles fixed-size pieces (header blocks)
  * across chunk boundaries. Not safe for overlapping calls: one read at a time.
@@ -35,7 +45,7 @@ export class ByteSource {
   /** Exactly `n` bytes in a fresh buffer, or fewer when the stream ends first. */
   async readExact(n: number): Promise<Uint8Array> {
     if (this.buf.length - this.pos >= n) {
-      const out = this.buf.slice(this.pos, this.pos + n);
+      const out = copy(this.buf, this.pos, this.pos + n);
       this.pos += n;
       this.offset += n;
       return out;

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip, type Gunzip, type Gzip } from 'node:zlib';
+import type { Digest } from '../shared/digest/digest.ts';
+import type { Hasher } from '../shared/digest/hasher.ts';
+import { installHost, type ByteStream, type Host, type Transform } from '../shared/host.ts';
+
+/**
+ * The Node host: SHA-256 and gzip from Node's native bindings (OpenSSL, zlib) instead
+ * of the portable JavaScript defaults. Same hash bytes; gzip output differs in its
+ * header bytes only (node:zlib writes OS 3 where fflate writes its own), and each side
+ * reads the other's.
+ */
+export const nodeHost: Host = {
+  sha256: () => new NodeHasher(),
+  gzip: (level = 6) => zlibTransform(() => createGzip({ level })),
+  gunzip: () => zlibTransform(() => createGunzip()),
+  now: () => Date.now(),
+  randomBytes: (n) => plain(randomBytes(n)),
+};
+
+/** Install the Node host into the core. Call once at start-up. */
+export function installNodeHost(): void {
+  installHost(nodeHost);
+}
+
+class NodeHasher implements Hasher {
+  private readonly h = createHash('sha256');
+  update(data: Uint8Array): void {
+    this.h.update(data);
+  }
+  digest(): Digest {
+    return ('sha256:' + this.h.digest('hex')) as Digest;
+  }
+}
+
+/**
+ * Run a zlib stream as a pull-style transform. The pipeline carries errors both ways:
+ * bad input rejects the consumer's next read, and a consumer that stops early
+ * destroys the zlib stream and ends the source iterator.
+ */
+function zlibTransform(make: () => Gzip | Gunzip): Transform {
+  return async function* (src: ByteStream): ByteStream {
+    const z = make();
+    const done = pipeline(Readable.from(src, { objectMode: false }), z);
+    // The for-await below sees the same error; this keeps it from being unhandled.
+    done.catch(() => {});
+    try {
+      for await (const chunk of z as AsyncIterable<Buffer>) yield plain(chunk);
+      await done;
+    } finally {
+      z.destroy();
+    }
+  };
+}
+
+/** A Buffer as a plain Uint8Array view (no copy), so `slice` copies as callers expect. */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}

@@ -1,0 +1,133 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { open } from 'node:fs/promises';
+
+/**
+ * How `flush` makes staged files durable before renaming them into place:
+ * - `fsync`: fsync every file, a few at a time on libuv's thread pool;
+ * - `syncfs`: one syncfs(2) of the store's filesystem, which writes back its dirty data
+ *   in one journal commit;
+ * - `auto`: `fsync` below SYNCFS_MIN_FILES files, `syncfs` from there on.
+ * Whenever syncfs is unavailable or fails, the batch is fsynced file by file instead,
+ * so every mode ends with the bytes on disk or an error.
+ */
+export type Durability = 'auto' | 'fsync' | 'syncfs';
+
+/**
+ * From this many files on, `auto` uses syncfs. Measured here on ext4 with 50 KB files
+ * (median of 5): 32 files fsync 10 ms / syncfs 15 ms; 128 files 45 / 26 ms; 1,000 files
+ * 390 / 85 ms. syncfs also writes back other programs' dirty data on the same
+ * filesystem, so small batches stay with fsync.
+ */
+export const SYNCFS_MIN_FILES = 64;
+
+/** Make the contents of `files` (all on the filesystem of `root`) durable. */
+export async function makeDurable(root: string, files: readonly string[], mode: Durability): Promise<void> {
+  if (files.length === 0) return;
+  if (mode === 'syncfs' || (mode === 'auto' && files.length >= SYNCFS_MIN_FILES)) {
+    if (await syncfsHelper.syncfs(root)) return;
+  }
+  await fsyncAll(files);
+}
+
+/** Start the syncfs helper ahead of a large batch, while the process is still small (fork copies its page tables). */
+export function prepareSyncfs(): void {
+  syncfsHelper.start();
+}
+
+/**
+ * Node has no binding for syncfs(2), and spawning coreutils' `sync -f` per flush costs
+ * 20-100 ms, because Node forks the whole (large) process. So one small shell is kept
+ * for the life of the process; it runs `sync -f` for each path written to its stdin and
+ * answers with the exit status. It ends when its stdin closes, which happens when this
+ * process exits or is killed. Its pipes hold the event loop only while a request waits.
+ */
+class SyncfsHelper {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private waiting: Array<(ok: boolean) => void> = [];
+  private pending = '';
+  /** Set once syncfs has failed before ever working: it is not available here. */
+  private unavailable = false;
+  private worked = false;
+
+  start(): void {
+    if (this.child || this.unavailable) return;
+    const child = spawn('sh', ['-c', 'while IFS= read -r p; do sync -f -- "$p" >/dev/null 2>&1; echo "$?"; done'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.on('error', () => this.end(child));
+    child.on('exit', () => this.end(child));
+    child.stdin.on('error', () => this.end(child));
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      this.pending += d;
+      let nl: number;
+      while ((nl = this.pending.indexOf('\n')) >= 0) {
+        const status = this.pending.slice(0, nl).trim();
+        this.pending = this.pending.slice(nl + 1);
+        const ok = status === '0';
+        if (ok) this.worked = true;
+        else if (!this.worked) this.unavailable = true;
+        this.waiting.shift()?.(ok);
+      }
+      this.holdLoop();
+    });
+    child.stderr.resume();
+    child.unref();
+    this.holdLoop();
+  }
+
+  /** syncfs of the filesystem holding `path`; false when it could not be done. */
+  syncfs(path: string): Promise<boolean> {
+    if (this.unavailable || path.includes('\n')) return Promise.resolve(false);
+    this.start();
+    const child = this.child;
+    if (!child) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.holdLoop();
+      child.stdin.write(path + '\n');
+    });
+  }
+
+  private end(child: ChildProcessWithoutNullStreams): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.pending = '';
+    if (!this.worked) this.unavailable = true;
+    for (const w of this.waiting.splice(0)) w(false);
+  }
+
+  /** Keep the process alive while an answer is due, and never otherwise. */
+  private holdLoop(): void {
+    const c = this.child;
+    if (!c) return;
+    for (const s of [c.stdin, c.stdout, c.stderr] as unknown as Array<{ ref?(): void; unref?(): void }>) {
+      if (this.waiting.length) s.ref?.();
+      else s.unref?.();
+    }
+  }
+}
+
+const syncfsHelper = new SyncfsHelper();
+
+/** fsync every file, a few at a time: libuv runs them on its thread pool. */
+export async function fsyncAll(files: readonly string[], concurrency = 8): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) await fsyncPath(files[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+}
+
+export async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** fsync a directory so that renames and creations in it survive a crash. */
+export const fsyncDir = fsyncPath;

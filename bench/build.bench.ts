@@ -1,0 +1,81 @@
+// Cold build of a 1,000-file, 50 MB context with three COPY steps (FROM scratch, then
+// one COPY per top-level folder), as a whole `layerbox build` process into a fresh store
+// each run, against:
+// - the physical floor, in this process: read every file once, SHA-256 its bytes (the
+//   content digest) and write the three layer tars with layerbox's tar writer, hashing
+//   each tar (the diff_id). No store, no fsync, no process start.
+// - `docker build --no-cache` of the same context with BuildKit on a private daemon.
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeTar } from '../shared/tar/writer.ts';
+import type { TarWriteEntry } from '../shared/tar/entry.ts';
+import { layerboxArgv, requireBuiltCli } from './cli.ts';
+import { walk, writeMixedTree } from './contexts.ts';
+import { DOCKER_CLIENT, makeTempDir, missingPeer, removeTree, spawnTimed, startDocker, type Figure, type StartedDocker } from './lib.ts';
+import { elapsed, measureRounds } from './rounds.ts';
+
+const FILES = 1000;
+const BYTES = 50 * 1024 ** 2;
+const TOPS = ['a', 'b', 'c'];
+const DOCKERFILE = ['FROM scratch', ...TOPS.map((t) => `COPY ${t}/ /${t}/`), ''].join('\n');
+const RUNS = 5;
+
+/** Read, hash and tar every file of `top` once; resolves when the tar has been consumed. */
+async function readHashTar(context: string, top: string): Promise<void> {
+  const tree = await walk(join(context, top));
+  const entries = (async function* (): AsyncIterable<TarWriteEntry> {
+    yield { path: top, type: 'dir', mode: 0o755 };
+    for (const d of tree.dirs) yield { path: `${top}/${d}`, type: 'dir', mode: 0o755 };
+    for (const f of tree.files) {
+      const body = await readFile(f.abs);
+      createHash('sha256').update(body).digest();
+      yield { path: `${top}/${f.path}`, type: 'file', mode: 0o644, size: body.length, body };
+    }
+  })();
+  const diffId = createHash('sha256');
+  for await (const chunk of writeTar(entries)) diffId.update(chunk);
+  diffId.digest();
+}
+
+export default async function build(): Promise<Figure[]> {
+  await requireBuiltCli();
+  const name = `build ${FILES} files / ${BYTES / 1024 ** 2} MB, 3 COPY, cold (layerbox CLI)`;
+  const dir = await makeTempDir('lbb-');
+  let docker: StartedDocker | undefined;
+  try {
+    const context = join(dir, 'ctx');
+    await writeMixedTree(context, { files: FILES, totalBytes: BYTES, tops: TOPS, subdirs: 3, seed: 1 });
+    await writeFile(join(context, 'Dockerfile'), DOCKERFILE);
+    const root = join(dir, 'root');
+
+    const dockerMissing = missingPeer(`${name} vs docker build`, DOCKER_CLIENT, 'dockerd', 'containerd');
+    if (!dockerMissing) docker = await startDocker();
+    const dockerEnv = docker && { DOCKER_HOST: docker.host, DOCKER_CONFIG: docker.configDir, DOCKER_BUILDKIT: '1' };
+
+    const contenders = {
+      floor: () => elapsed(async () => {
+        for (const top of TOPS) await readHashTar(context, top);
+      }),
+      layerbox: async () => {
+        await rm(root, { recursive: true, force: true });
+        return spawnTimed(layerboxArgv(root, ['build', '--no-cache', '-q', '-t', 'bench/build', context]));
+      },
+      ...(docker
+        ? { docker: () => spawnTimed([DOCKER_CLIENT, 'build', '--no-cache', '-q', '-t', 'bench/build', context], { env: dockerEnv! }) }
+        : {}),
+    } as Record<'floor' | 'layerbox' | 'docker', () => Promise<number>>;
+    const t = await measureRounds(contenders, { runs: RUNS, warmup: 1, maxMs: 150_000 });
+
+    const figures: Figure[] = [
+      { name, unit: 'ms', value: t.layerbox.median, baseline: { name: 'floor: read + sha256 + tar + sha256(tar), in-process', value: t.floor.median } },
+    ];
+    figures.push(
+      dockerMissing ?? { name, unit: 'ms', value: t.layerbox.median, baseline: { name: 'docker build --no-cache (BuildKit)', value: t.docker.median } },
+    );
+    return figures;
+  } finally {
+    await docker?.stop();
+    await removeTree(dir);
+  }
+}

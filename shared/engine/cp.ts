@@ -1,0 +1,101 @@
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors.ts';
+import type { TarWriteEntry } from '../tar/entry.ts';
+import type { MetaNode } from '../tree/node.ts';
+import { splitPath } from '../tree/path.ts';
+import { bytesToBase64 } from '../util/base64.ts';
+import { mergedEntries, entryOf } from '../oci/rootfs-archive.ts';
+import type { Engine } from './engine.ts';
+import { containerFs, getContainer, saveContainer } from './containers.ts';
+
+/**
+ * `cp` into a container: `entries` (paths relative to the destination's parent, the
+ * first one being the copied thing itself, or relative to `dest` when `intoDir`) land
+ * in the container's writable layer. Owners become root unless `keepOwners` (cp -a).
+ * The image below never changes. Caller holds the lock.
+ */
+export async function copyIntoContainer(
+  e: Engine,
+  ref: string,
+  dest: string,
+  entries: AsyncIterable<TarWriteEntry>,
+  opts: { keepOwners?: boolean } = {},
+): Promise<void> {
+  const { state } = await getContainer(e, ref);
+  if (state.HostConfig.ReadonlyRootfs) throw new FailedPreconditionError(`container ${state.Name.slice(1)} has a read-only root filesystem`);
+  const fs = containerFs(e, state);
+  const base = await fs.resolve(dest, true);
+  const baseNode = await fs.stat(base);
+  if (baseNode && baseNode.type !== 'dir') throw new InvalidArgumentError(`cannot copy into ${dest}: not a directory`);
+  if (!baseNode) throw new NotFoundError(`Could not find the file ${dest} in container ${state.Name.slice(1)}`);
+  for await (const t of entries) {
+    const target = base === '/' ? `/${t.path}` : `${base}/${t.path}`;
+    if (splitPath(t.path).length === 0) continue;
+    const meta = {
+      mode: t.mode ?? (t.type === 'dir' ? 0o755 : 0o644),
+      uid: opts.keepOwners ? (t.uid ?? 0) : 0,
+      gid: opts.keepOwners ? (t.gid ?? 0) : 0,
+      mtime: t.mtime ?? Math.floor(e.now() / 1000),
+      ...(t.xattrs && Object.keys(t.xattrs).length ? { xattrs: Object.fromEntries(Object.entries(t.xattrs).map(([k, v]) => [k, bytesToBase64(v)])) } : {}),
+    };
+    const existing = await fs.lstat(target);
+    if (t.type === 'dir') {
+      if (existing?.type === 'dir') await fs.setMeta(target, meta, false);
+      else {
+        if (existing) await fs.remove(target);
+        await fs.mkdir(target, meta);
+      }
+      continue;
+    }
+    if (existing?.type === 'dir') throw new InvalidArgumentError(`cannot overwrite directory ${target} with non-directory`);
+    let node: Exclude<MetaNode, { type: 'dir' }>;
+    switch (t.type) {
+      case 'file': {
+        const body = t.body;
+        const stream = body instanceof Uint8Array ? (async function* () { yield body; })() : typeof body === 'function' ? await body() : body;
+        const { digest, size } = stream ? await e.blobs.ingest(stream, { size: t.size ?? 0 }) : { digest: await e.blobs.put(new Uint8Array(0)), size: 0 };
+        node = { type: 'file', ...meta, size, digest };
+        break;
+      }
+      case 'symlink':
+        node = { type: 'symlink', ...meta, target: t.linkname ?? '' };
+        break;
+      case 'hardlink': {
+        const src = await fs.lstat(base === '/' ? `/${t.linkname}` : `${base}/${t.linkname}`);
+        if (!src || src.type === 'dir') throw new InvalidArgumentError(`hardlink ${t.path} to ${t.linkname}, which was not copied`);
+        node = src;
+        break;
+      }
+      case 'char':
+      case 'block':
+        node = { type: t.type, ...meta, major: t.devmajor ?? 0, minor: t.devminor ?? 0 };
+        break;
+      case 'fifo':
+        node = { type: 'fifo', ...meta };
+        break;
+    }
+    await fs.writeNode(target, node);
+  }
+  await saveContainer(e, state, fs);
+}
+
+/**
+ * `cp` out of a container: the node at `src` (a file, or a directory and everything
+ * below it) as tar entries whose first path is `name`. Symlinks are copied as links
+ * unless `follow` (cp -L) follows the last one.
+ */
+export async function* copyFromContainer(e: Engine, ref: string, src: string, name: string, opts: { follow?: boolean } = {}): AsyncIterable<TarWriteEntry> {
+  const { state } = await getContainer(e, ref);
+  const fs = containerFs(e, state);
+  const real = await fs.resolve(src, opts.follow ?? false);
+  const node = await fs.lstat(real);
+  if (!node) throw new NotFoundError(`Could not find the file ${src} in container ${state.Name.slice(1)}`);
+  yield entryOf(e, name, node);
+  if (node.type === 'dir') yield* mergedEntries(e, fs, real, name);
+}
+
+/** What is at a container path (following symlinks), for cp's destination rules. */
+export async function statInContainer(e: Engine, ref: string, path: string): Promise<MetaNode | undefined> {
+  const { state } = await getContainer(e, ref);
+  const fs = containerFs(e, state);
+  return fs.stat(path);
+}
