@@ -89,9 +89,9 @@ switch (mode) {
     for (let round = 0; ; round++) {
       // Batches on both sides of the fsync/syncfs threshold.
       const fresh: Digest[] = [];
-      const count = 1 + rand(rand(2) ? 8 : 150);
+      const count = 1 + rand(rand(2) ? 8 : 100);
       for (let i = 0; i < count; i++) {
-        const b = bytes(rand(4) === 0 ? 40_000 : rand(3000));
+        const b = bytes(rand(8) === 0 ? 20_000 : rand(2000));
         if (rand(3) === 0) {
           const half = b.length >> 1;
           fresh.push((await store.blobs.ingest((async function* () { yield b.subarray(0, half); yield b.subarray(half); })())).digest);
@@ -116,7 +116,7 @@ switch (mode) {
         updates.push({ name, value: rand(5) === 0 ? null : fresh[rand(fresh.length)]!, expect: (await store.refs.get(name)) ?? null });
       }
       await store.refs.update(updates);
-      if (round % 5 === 4) {
+      if (round % 3 === 2) {
         say('gc');
         await store.lock(async () => {
           const live = new Set((await store.refs.list('')).map(([, d]) => d));
