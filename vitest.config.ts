@@ -4,7 +4,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // buildah, skopeo, umoci, crun, a registry) or real namespaces, which get one shared
 // dockerd from the global setup and long timeouts. tests/e2e belongs to Playwright.
 const jsonReport = process.env.LAYERBOX_VITEST_JSON;
-const systemTests = ['tests/integration/**/*.test.ts', 'tests/peers/**/*.test.ts'];
+const systemTests = ['tests/integration/**/*.test.ts', 'tests/peers/**/*.test.ts', 'tests/compare/compare.test.ts'];
 
 export default defineConfig({
   test: {

@@ -2,8 +2,13 @@
 // count, size mix, folders) is fixed by a seed, so every run and every peer builds the
 // same layout. The bytes themselves are random, so nothing deduplicates by accident.
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TarWriteEntry } from '../shared/tar/entry.ts';
+import { writeTar } from '../shared/tar/writer.ts';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same layout. */
 export function seededRandom(seed: number): () => number {
@@ -65,11 +70,8 @@ export async function writeMixedTree(
   return writeFiles(dir, paths, sizes);
 }
 
-/**
- * `files` small files (32 to 512 bytes) under `dir/<top>`, `perDir` to a folder, the
- * folders grouped 10 to a parent: `<top>/g<i>/d<j>/f<k>`.
- */
-export async function writeSmallFileTree(dir: string, opts: { files: number; top: string; perDir?: number; seed: number }): Promise<TreeSummary> {
+/** Where `writeSmallFileTree` puts its files, and their sizes. */
+function smallFileLayout(opts: { files: number; top: string; perDir?: number; seed: number }): { paths: string[]; sizes: number[] } {
   const rnd = seededRandom(opts.seed);
   const perDir = opts.perDir ?? 100;
   const paths: string[] = [];
@@ -79,7 +81,37 @@ export async function writeSmallFileTree(dir: string, opts: { files: number; top
     paths.push(`${opts.top}/g${Math.floor(d / 10)}/d${d}/f${i % perDir}`);
     sizes.push(32 + Math.floor(rnd() * 481));
   }
+  return { paths, sizes };
+}
+
+/**
+ * `files` small files (32 to 512 bytes) under `dir/<top>`, `perDir` to a folder, the
+ * folders grouped 10 to a parent: `<top>/g<i>/d<j>/f<k>`.
+ */
+export async function writeSmallFileTree(dir: string, opts: { files: number; top: string; perDir?: number; seed: number }): Promise<TreeSummary> {
+  const { paths, sizes } = smallFileLayout(opts);
   return writeFiles(dir, paths, sizes);
+}
+
+/**
+ * The same tree as `writeSmallFileTree`, as a tar file at `path` (folders first, then
+ * files), written with layerbox's tar writer: a root filesystem for `import`, made
+ * without creating 100,000 files on disk first.
+ */
+export async function writeSmallFileTar(path: string, opts: { files: number; top: string; perDir?: number; seed: number }): Promise<TreeSummary> {
+  const { paths, sizes } = smallFileLayout(opts);
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const mtime = 946684800; // 2000-01-01
+  const entries = function* (): Iterable<TarWriteEntry> {
+    for (const d of [...dirs].sort()) yield { path: d, type: 'dir', mode: 0o755, mtime };
+    for (let i = 0; i < paths.length; i++) yield { path: paths[i]!, type: 'file', mode: 0o644, mtime, size: sizes[i]!, body: randomBytes(sizes[i]!) };
+  };
+  await pipeline(Readable.from(writeTar(entries())), createWriteStream(path));
+  return { files: paths.length, bytes: sizes.reduce((a, b) => a + b, 0), dirs: dirs.size };
 }
 
 /** A few large files of random bytes totalling `totalBytes` under `dir/<top>`. */

@@ -21,6 +21,7 @@ function entryOf(path: string, st: Stats, target?: string): ContextEntry | undef
   if (!type) return undefined; // sockets, devices and fifos are not sent to a build, as in Docker
   const e: ContextEntry = { path, type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0, mtime: Math.floor(st.mtimeMs / 1000) };
   if (target !== undefined) e.target = target;
+  if (type === 'file' && st.nlink > 1) e.linkKey = `${st.dev}:${st.ino}`;
   return e;
 }
 

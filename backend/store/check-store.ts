@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../../shared/digest/digest.ts';
 import type { FsStore } from './fs-store.ts';
@@ -57,11 +56,12 @@ export async function checkStore(store: FsStore, opts: { concurrency?: number } 
   const stored = new Set(hexes);
   let next = 0;
   const worker = async () => {
+    const buf = new Uint8Array(1 << 20);
     while (next < hexes.length) {
       const hex = hexes[next++]!;
       const digest = ('sha256:' + hex) as Digest;
       try {
-        const actual = await hashFile(join(layout.sha256Dir, hex));
+        const actual = await hashFile(join(layout.sha256Dir, hex), buf);
         if (actual !== digest) report.corruptBlobs.push({ digest, actual });
       } catch (e) {
         report.corruptBlobs.push({ digest, error: (e as Error).message });
@@ -106,12 +106,18 @@ export function describeCheck(r: StoreCheckReport): string[] {
   return lines;
 }
 
-function hashFile(path: string): Promise<Digest> {
-  return new Promise((resolve, reject) => {
+/** Hash a file through a caller-owned buffer: one open and a few reads, even for many small files. */
+async function hashFile(path: string, buf: Uint8Array): Promise<Digest> {
+  const fh = await open(path, 'r');
+  try {
     const h = createHash('sha256');
-    createReadStream(path, { highWaterMark: 1 << 20 })
-      .on('data', (c) => h.update(c))
-      .on('error', reject)
-      .on('end', () => resolve(('sha256:' + h.digest('hex')) as Digest));
-  });
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+    }
+    return ('sha256:' + h.digest('hex')) as Digest;
+  } finally {
+    await fh.close();
+  }
 }

@@ -120,7 +120,7 @@ export class FsRefStore implements RefStore {
       try {
         fd = await openFd(this.layout.refsFile, 'r');
       } catch (e) {
-        // Replaced between stat and open by an update elsewhere: absent means empty.
+        // Removed between stat and open (updates replace it, never remove it): absent means empty.
         if (isMissing(e)) return this.replace({ ino: 0n, fd: -1, refs: new Map() });
         throw e;
       }

@@ -3,6 +3,18 @@ import { stat } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { UnavailableError } from '../../shared/errors.ts';
 
+/** How `ProcessLock.acquire` waits. */
+export interface LockWaitOptions {
+  /** Give up with UnavailableError after this many milliseconds. Default 60 000; Infinity waits forever. */
+  timeoutMs?: number;
+  /** Call `onWait` once after waiting this long. Default 2 000. */
+  noticeAfterMs?: number;
+  /** Told (once) that the lock is held by another process and this one is waiting. */
+  onWait?: (message: string) => void;
+}
+
+export type Release = () => Promise<void>;
+
 /**
  * A lock between processes that the kernel releases when its holder dies, kill -9
  * included, so there is never a stale lock to guess about.
@@ -19,17 +31,6 @@ import { UnavailableError } from '../../shared/errors.ts';
  *
  * A holder answers a connection with its pid, so a waiter can say whom it waits for.
  */
-export interface LockWaitOptions {
-  /** Give up with UnavailableError after this many milliseconds. Default 60 000; Infinity waits forever. */
-  timeoutMs?: number;
-  /** Call `onWait` once after waiting this long. Default 2 000. */
-  noticeAfterMs?: number;
-  /** Told (once) that the lock is held by another process and this one is waiting. */
-  onWait?: (message: string) => void;
-}
-
-export type Release = () => Promise<void>;
-
 export class ProcessLock {
   constructor(
     /** The abstract socket address, starting with NUL. */
@@ -56,13 +57,11 @@ export class ProcessLock {
       const waited = Date.now() - started;
       if (!noticed && opts.onWait && waited >= noticeAfterMs) {
         noticed = true;
-        const pid = await askHolder(this.address);
-        opts.onWait(`waiting for another layerbox process${pid ? ` (pid ${pid})` : ''} to release the lock on ${this.what}`);
+        opts.onWait(`waiting for ${holder(await askHolder(this.address))} to release the lock on ${this.what}`);
       }
       if (waited >= timeoutMs) {
-        const pid = await askHolder(this.address);
         throw new UnavailableError(
-          `lock on ${this.what} held by another layerbox process${pid ? ` (pid ${pid})` : ''}: gave up after ${Math.round(waited / 1000)} s`,
+          `lock on ${this.what} held by ${holder(await askHolder(this.address))}: gave up after ${Math.round(waited / 1000)} s`,
         );
       }
       const left = Math.min(timeoutMs - waited, noticed || !opts.onWait ? Infinity : noticeAfterMs - waited);
@@ -90,7 +89,10 @@ function listenOnce(address: string): Promise<Release | undefined> {
     });
     // close() unbinds the address at once; its callback would also wait for the
     // connections of waiters asking for our pid, so those are cut instead of awaited.
+    let held = true;
     const release: Release = async () => {
+      if (!held) return;
+      held = false;
       server.close();
       for (const c of asking) c.destroy();
     };
@@ -99,6 +101,11 @@ function listenOnce(address: string): Promise<Release | undefined> {
     server.unref();
     server.listen(address, () => resolve(release));
   });
+}
+
+function holder(pid: number | undefined): string {
+  if (pid === process.pid) return 'another user of the store in this process';
+  return `another layerbox process${pid ? ` (pid ${pid})` : ''}`;
 }
 
 /** The holder's pid, or undefined if it does not answer quickly. */

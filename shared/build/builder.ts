@@ -386,7 +386,11 @@ class Builder {
         if (inst.kind === 'entrypoint' && state.config.config?.Cmd && !this.stageSetCmd(stage, inst)) c.Cmd = null;
         config.config = c;
         if (author !== undefined) config.author = author;
-        return this.finish(state, config, text, undefined, [], v, inst.kind === 'workdir' ? c.WorkingDir : undefined);
+        // BuildKit records no history entry for ONBUILD; it only changes the config.
+        return this.finish(state, config, text, undefined, [], v, {
+          ...(inst.kind === 'workdir' ? { workdir: c.WorkingDir ?? '/' } : {}),
+          history: inst.kind !== 'onbuild',
+        });
       }
     }
   }
@@ -408,8 +412,9 @@ class Builder {
     layerRoot: DirNode | undefined,
     extra: string[],
     v: ReturnType<BuildLog['step']>,
-    workdir?: string,
+    opts: { workdir?: string; history?: boolean } = {},
   ): Promise<StageState> {
+    const workdir = opts.workdir;
     const key = stepKey(state.key, historyText, extra);
     const hit = this.opts.noCache ? undefined : await this.cached(key, state);
     if (hit) {
@@ -425,7 +430,10 @@ class Builder {
       // the folder exists), as BuildKit does.
       const fs = new UnionFs(this.e.trees, state.root, new MutableDir(EMPTY_META, { implicit: true }));
       if (!(await fs.stat(workdir))) {
-        await fs.mkdir(workdir, { mode: 0o755, uid: 0, gid: 0, mtime: Math.floor(Date.parse(this.created) / 1000) }, { parents: true });
+        // The folders belong to the current USER, as BuildKit makes them.
+        const user = config.config?.User;
+        const owner = user ? await this.owner(fs, user, `WORKDIR ${workdir}`) : { uid: 0, gid: 0 };
+        await fs.mkdir(workdir, { mode: 0o755, ...owner, mtime: Math.floor(Date.parse(this.created) / 1000) }, { parents: true });
       }
       layer = await layerFromTree(this.e.trees, this.e.blobs, await fs.upper.persist(this.e.trees));
     }
@@ -436,7 +444,7 @@ class Builder {
     const out: ImageConfig = {
       ...config,
       created: this.created,
-      history: [...(config.history ?? []), entry],
+      history: opts.history === false ? [...(config.history ?? [])] : [...(config.history ?? []), entry],
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     };
     const staged = await stageImage(this.e, { rawConfig: encodeConfig(canonicalOrder(out)), layers });
@@ -526,7 +534,7 @@ class Builder {
     const destRaw = expand(inst.dest);
     const dest = absolute(destRaw, workdir);
     let owner: { uid: number; gid: number } | undefined;
-    if (inst.chown !== undefined) owner = await resolveOwner(lowerFs, expand(inst.chown), label);
+    if (inst.chown !== undefined) owner = await this.owner(lowerFs, expand(inst.chown), `${label} --chown=${expand(inst.chown)}`);
     const chmod = inst.chmod !== undefined ? parseChmod(expand(inst.chmod), label) : undefined;
     const sources = inst.sources.map(expand);
     const inline = inst.contents.map((c) => ({
@@ -549,6 +557,28 @@ class Builder {
     });
     const text = `${inst.name.toUpperCase()} ${copyHistoryArgs(inst, expand)} # buildkit`;
     return this.finish(state, structuredClone(state.config), text, await lowerFs.upper.persist(this.e.trees), [...extra, ...sums], v);
+  }
+
+  /**
+   * Resolve `user[:group]` in the stage's /etc/passwd and /etc/group. A name that is not
+   * there falls back as Docker 20.10 does (user → 0:0, group → the user's group), with a
+   * warning, since the build would otherwise silently give files to root.
+   */
+  private async owner(fs: UnionFs, spec: string, where: string): Promise<{ uid: number; gid: number }> {
+    try {
+      return await resolveOwner(fs, spec, where);
+    } catch (err) {
+      const [user] = spec.split(':', 1) as [string];
+      let fallback = { uid: 0, gid: 0 };
+      try {
+        if (!/^\d+$/.test(user)) fallback = await resolveOwner(fs, user, where);
+        else fallback = { uid: Number(user), gid: Number(user) };
+      } catch {
+        // the user is unknown too: root, as Docker does
+      }
+      this.opts.warn?.(`WARNING: ${err instanceof Error ? err.message : String(err)}; using ${fallback.uid}:${fallback.gid} as Docker does`);
+      return fallback;
+    }
   }
 
   private expandBody(body: string, state: StageState, inst: Instruction): string {

@@ -13,6 +13,8 @@ export interface ContextEntry {
   mtime: number;
   /** Symlink target, as stored. */
   target?: string;
+  /** For a file with several hard links: the same key for every name of that file. */
+  linkKey?: string;
 }
 
 /**

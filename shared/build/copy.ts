@@ -8,6 +8,7 @@ import { openMaybeGzip, sniff } from '../layer/decompress.ts';
 import type { Limits } from '../engine/engine.ts';
 import { bytesToBase64 } from '../util/base64.ts';
 import { expandGlob, hasGlob } from './glob.ts';
+import { normalizeHardlinks } from '../tree/hardlinks.ts';
 import type { CopySource, SourceEntry } from './source.ts';
 
 export interface CopyRequest {
@@ -82,12 +83,21 @@ export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest):
     mtime: clamp(e.mtime, req.clampMtime),
   });
 
+  // Names of one multiply-linked file copied in this step stay hard links of each other.
+  const linked = new Map<string, string>();
   const writeLeaf = async (e: SourceEntry, target: string) => {
     await ensureDir(parentOf(target));
     const existing = await fs.lstat(target);
     if (existing?.type === 'dir' && e.type !== 'dir') {
       await fs.remove(target, { recursive: true });
     }
+    const first = e.linkKey !== undefined ? linked.get(e.linkKey) : undefined;
+    if (first !== undefined) {
+      await fs.writeHardlink(target, first);
+      sums.push(`${target}\0hardlink\0${first}`);
+      return;
+    }
+    if (e.linkKey !== undefined) linked.set(e.linkKey, target);
     const meta = metaFor(e);
     let node: Exclude<MetaNode, { type: 'dir' }>;
     if (e.type === 'symlink') node = { type: 'symlink', ...meta, mode: 0o777, target: e.target ?? '' };
@@ -99,26 +109,30 @@ export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest):
     sums.push(`${target}\0${node.type}\0${node.mode.toString(8)}\0${node.uid}:${node.gid}\0${node.type === 'file' ? node.digest : node.type === 'symlink' ? node.target : ''}`);
   };
 
-  const copyTree = async (dir: SourceEntry, target: string) => {
+  const copyTree = async (dir: SourceEntry, target: string, top: boolean) => {
     const n = await fs.stat(target);
     if (!n) {
       await ensureDir(parentOf(target));
-      await fs.mkdir(target, metaFor(dir));
-      sums.push(`dir ${target} ${metaFor(dir).mode.toString(8)}`);
+      // The destination folder itself is made like a created parent (0755, no --chmod);
+      // folders inside it keep their own modes, as BuildKit copies them.
+      const meta = top ? dirMeta : metaFor(dir);
+      await fs.mkdir(target, meta);
+      sums.push(`dir ${target} ${meta.mode.toString(8)}`);
     } else if (n.type !== 'dir') {
       throw new InvalidArgumentError(`${req.where}: cannot copy directory ${dir.path || '.'} to ${target}: not a directory`);
     }
     for (const child of await req.source.readdir(dir.path)) {
       const name = child.path.slice(dir.path ? dir.path.length + 1 : 0);
       const t = target === '/' ? `/${name}` : `${target}/${name}`;
-      if (child.type === 'dir') await copyTree(child, t);
+      if (child.type === 'dir') await copyTree(child, t, false);
       else await writeLeaf(child, t);
     }
   };
 
+  let unpacked = false;
   for (const m of matches) {
     if (m.type === 'dir') {
-      await copyTree(m, req.dest);
+      await copyTree(m, req.dest, true);
       continue;
     }
     const base = m.path.split('/').pop() ?? m.path;
@@ -126,10 +140,13 @@ export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest):
     if (req.unpack && m.type === 'file' && !m.digest && (await isArchive(req.source, m))) {
       await ensureDir(req.dest);
       sums.push(...(await unpack(fs, blobs, req, m)));
+      unpacked = true;
       continue;
     }
     await writeLeaf(m, target);
   }
+  // An archive's links come in its own order; a layer lists each file before its links.
+  if (unpacked || linked.size) await normalizeHardlinks(fs.trees, fs.upper);
   for (const f of req.inline ?? []) {
     const target = destIsDir || req.destSlash ? join(req.dest, f.name) : req.dest;
     await ensureDir(parentOf(target));
@@ -189,7 +206,7 @@ async function unpack(fs: UnionFs, blobs: BlobStore, req: CopyRequest, e: Source
     }
     const parent = parentOf(target);
     if ((await fs.stat(parent))?.type !== 'dir') await fs.mkdir(parent, { mode: 0o755, uid: 0, gid: 0, mtime: clamp(req.now, req.clampMtime) }, { parents: true });
-    let node: MetaNode | undefined;
+    let node: Exclude<MetaNode, { type: 'dir' }>;
     switch (t.type) {
       case 'dir': {
         const n = await fs.stat(target);
@@ -208,10 +225,13 @@ async function unpack(fs: UnionFs, blobs: BlobStore, req: CopyRequest, e: Source
         node = { type: 'symlink', ...meta, target: t.linkname };
         break;
       case 'hardlink': {
-        const src = written.get(join(req.dest, t.linkname));
-        if (!src) throw new InvalidArgumentError(`${what}: hardlink ${t.path} to ${t.linkname}, which is not earlier in the archive`);
-        node = src;
-        break;
+        const linkTarget = join(req.dest, t.linkname);
+        if (!written.get(linkTarget)) throw new InvalidArgumentError(`${what}: hardlink ${t.path} to ${t.linkname}, which is not earlier in the archive`);
+        const existing = await fs.lstat(target);
+        if (existing?.type === 'dir') await fs.remove(target, { recursive: true });
+        await fs.writeHardlink(target, linkTarget);
+        sums.push(`${target}\0hardlink\0${linkTarget}`);
+        continue;
       }
       case 'char':
       case 'block':
@@ -221,7 +241,6 @@ async function unpack(fs: UnionFs, blobs: BlobStore, req: CopyRequest, e: Source
         node = { type: 'fifo', ...meta };
         break;
     }
-    if (node.type === 'dir') continue;
     const existing = await fs.lstat(target);
     if (existing?.type === 'dir') await fs.remove(target, { recursive: true });
     await fs.writeNode(target, node);

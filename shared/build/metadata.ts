@@ -84,10 +84,11 @@ export function applyMetadata(
       return 'LABEL ' + pairs.map(([k, v]) => `${k}=${v}`).join(' ');
     }
     case 'cmd': {
-      c.Cmd = inst.form === 'exec' ? [...inst.command] : [...shell, inst.command.join(' ')];
-      // BuildKit (Docker 20.10) marks every CMD and ENTRYPOINT this way.
+      const cmd = inst.form === 'exec' ? [...inst.command] : [...shell, inst.command.join(' ')];
+      // `CMD []` clears it; BuildKit (Docker 20.10) marks every CMD and ENTRYPOINT escaped.
+      c.Cmd = cmd.length ? cmd : null;
       c.ArgsEscaped = true;
-      return `CMD ${goQuoteList(c.Cmd)}`;
+      return `CMD ${goQuoteList(cmd)}`;
     }
     case 'entrypoint': {
       c.Entrypoint = inst.form === 'exec' ? [...inst.command] : [...shell, inst.command.join(' ')];
@@ -108,7 +109,8 @@ export function applyMetadata(
       const ports = inst.ports.flatMap((w) => expandMany(w)).map((p) => normalisePort(p, opts.where)).flatMap(expandPorts);
       c.ExposedPorts = { ...(c.ExposedPorts ?? {}) };
       for (const p of ports) c.ExposedPorts[p] = {};
-      return `EXPOSE map[${Object.keys(c.ExposedPorts).sort().map((p) => `${p}:{}`).join(' ')}]`;
+      // History shows this instruction's ports only, as a Go map (keys sorted).
+      return `EXPOSE map[${[...new Set(ports)].sort().map((p) => `${p}:{}`).join(' ')}]`;
     }
     case 'volume': {
       const paths = inst.paths.map(expand);
@@ -155,11 +157,13 @@ export function applyMetadata(
   }
 }
 
-/** BuildKit prints the health config with Go's %q on a struct: `&{["CMD-SHELL" "x"] "5s" ...}`. */
+/**
+ * BuildKit prints the health config with Go's %q on Docker 20.10's struct (Test,
+ * Interval, Timeout, StartPeriod, Retries): `&{["CMD-SHELL" "x"] "5s" "0s" "0s" '\x03'}`.
+ */
 function healthText(h: HealthConfig): string {
   const d = (ns: number | undefined) => JSON.stringify(formatGoDuration(ns ?? 0));
-  if (h.Test?.[0] === 'NONE') return `&{["NONE"] "0s" "0s" "0s" "0s" '\\x00'}`;
-  return `&{${goQuoteList(h.Test ?? [])} ${d(h.Interval)} ${d(h.Timeout)} ${d(h.StartPeriod)} ${d(h.StartInterval)} '${goRune(h.Retries ?? 0)}'}`;
+  return `&{${goQuoteList(h.Test ?? [])} ${d(h.Interval)} ${d(h.Timeout)} ${d(h.StartPeriod)} '${goRune(h.Retries ?? 0)}'}`;
 }
 
 function goRune(n: number): string {

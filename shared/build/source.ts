@@ -22,6 +22,8 @@ export interface SourceEntry {
   target?: string;
   /** Content already in the blob store. */
   digest?: Digest;
+  /** Names of one file with several hard links share this key. */
+  linkKey?: string;
 }
 
 export interface CopySource {
@@ -37,6 +39,7 @@ export interface CopySource {
 function fromContextEntry(e: ContextEntry): SourceEntry {
   const s: SourceEntry = { path: e.path, type: e.type, mode: e.mode, size: e.size, mtime: e.mtime, uid: 0, gid: 0 };
   if (e.target !== undefined) s.target = e.target;
+  if (e.linkKey !== undefined) s.linkKey = e.linkKey;
   return s;
 }
 

@@ -24,14 +24,14 @@ function metaFields(m: Meta): Pick<TarWriteEntry, 'mode' | 'uid' | 'gid' | 'mtim
  * never written. This order is part of every layer digest layerbox computes.
  */
 export async function* layerEntries(trees: TreeStore, blobs: BlobStore, root: DirNode): AsyncIterable<TarWriteEntry> {
-  yield* dirEntries(trees, blobs, root, '');
+  yield* dirEntries(trees, blobs, root, '', root);
 }
 
-async function* dirEntries(trees: TreeStore, blobs: BlobStore, dir: DirNode, prefix: string): AsyncIterable<TarWriteEntry> {
+async function* dirEntries(trees: TreeStore, blobs: BlobStore, dir: DirNode, prefix: string, root: DirNode): AsyncIterable<TarWriteEntry> {
   if (dir.opaque) yield marker(prefix ? `${prefix}/${OPAQUE_MARKER}` : OPAQUE_MARKER);
   for (const [name, node] of (await trees.dir(dir.tree)).entries) {
     const path = prefix ? `${prefix}/${name}` : name;
-    yield* nodeEntries(trees, blobs, node, path, prefix, name);
+    yield* nodeEntries(trees, blobs, node, path, prefix, name, root);
   }
 }
 
@@ -46,17 +46,22 @@ async function* nodeEntries(
   path: string,
   prefix: string,
   name: string,
+  root: DirNode,
 ): AsyncIterable<TarWriteEntry> {
   switch (node.type) {
     case 'whiteout':
       yield marker(prefix ? `${prefix}/${WHITEOUT_PREFIX}${name}` : WHITEOUT_PREFIX + name);
       return;
-    case 'hardlink':
-      yield { path, type: 'hardlink', linkname: node.target, mode: 0o644 };
+    case 'hardlink': {
+      // The link's header repeats its file's metadata, as tar writers do for one inode.
+      const target = await trees.lookup(root, node.target);
+      const meta = target && target.type === 'file' ? metaFields(target) : { mode: 0o644 };
+      yield { path, type: 'hardlink', linkname: node.target, ...meta };
       return;
+    }
     case 'dir':
       if (!node.implicit) yield { path, type: 'dir', ...metaFields(node) };
-      yield* dirEntries(trees, blobs, node, path);
+      yield* dirEntries(trees, blobs, node, path, root);
       return;
     case 'file':
       yield { path, type: 'file', ...metaFields(node), size: node.size, body: () => blobs.stream(node.digest) };

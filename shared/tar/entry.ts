@@ -15,7 +15,10 @@ export interface TarEntryMeta {
   gid: number;
   uname: string;
   gname: string;
-  /** Seconds since the epoch; fractional when a pax `mtime` record says so. */
+  /**
+   * Seconds since the epoch; fractional when a pax `mtime` record says so (a double:
+   * nanoseconds may round; the reader's `pax.mtime` keeps the exact text).
+   */
   mtime: number;
   /** Bytes of content; 0 for every type but 'file'. */
   size: number;

@@ -92,14 +92,14 @@ export function parseNumeric(b: Uint8Array, off: number, len: number): number {
   return v > Number.MAX_SAFE_INTEGER ? TOO_LARGE : v;
 }
 
-/** The field as printable text for error messages. */
+/** The field as quoted printable text for error messages: "00006x4\x00". */
 export function fieldText(b: Uint8Array, off: number, len: number): string {
-  let s = '';
+  let s = '"';
   for (let i = off; i < off + len; i++) {
     const c = b[i]!;
-    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+    s += c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
   }
-  return JSON.stringify(s);
+  return s + '"';
 }
 
 /** The bytes of a NUL-terminated string field (a view, not a copy). */

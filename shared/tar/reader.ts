@@ -16,7 +16,8 @@
  *   alone; asking for the next entry skips what is left of it. Bodies are views of the
  *   source's chunks: no copies.
  * - The archive ends at its first all-zero block (or cleanly at a block boundary with
- *   no marker); everything from there to the end of the stream is `trailer`.
+ *   no marker); everything from there to the end of the stream is `trailer`, so
+ *   `raw`, body, `padding` of every entry, then `trailer`, is the input exactly.
  * - Errors: DataLossError for a bad checksum or a stream that ends inside a header,
  *   body or padding; InvalidArgumentError for malformed fields, unsafe names and
  *   unsupported entry types (GNU sparse, volume labels, ...); ResourceExhaustedError
@@ -134,7 +135,10 @@ export class TarReader implements AsyncIterable<TarEntry> {
     this.hash = !!opts.digests || !!opts.sink;
   }
 
-  /** The exact bytes from the end-of-archive marker to the end of the stream; undefined until then. */
+  /**
+   * The exact bytes from the end-of-archive marker to the end of the stream (led by
+   * any global pax header that no entry followed); undefined until the end is reached.
+   */
   get trailer(): Uint8Array | undefined {
     return this._trailer;
   }
@@ -173,7 +177,7 @@ export class TarReader implements AsyncIterable<TarEntry> {
         for (;;) {
           const at = src.offset;
           const block = await src.readExact(BLOCK);
-          if (block.length === 0 || isZeroBlock(block)) {
+          if (block.length === 0 || (block.length === BLOCK && isZeroBlock(block))) {
             if (pendingAt >= 0) {
               throw new DataLossError(`tar: extended header at offset ${pendingAt} is not followed by an entry (archive ends at offset ${at})`);
             }
@@ -495,17 +499,24 @@ class ReadEntry implements TarEntry {
   }
 
   async *#stream(): AsyncGenerator<Uint8Array, void, undefined> {
-    while (this.#remaining > 0) {
+    let delivered = 0;
+    for (;;) {
       if (this.#stale) {
-        throw new FailedPreconditionError(`tar entry ${JSON.stringify(this.path)}: body read after the next entry was requested`);
+        // The reader moved on and skipped the rest: never end a body short without saying so.
+        if (delivered < this.size) {
+          throw new FailedPreconditionError(`tar entry ${JSON.stringify(this.path)}: body read after the next entry was requested`);
+        }
+        return;
       }
+      if (this.#remaining === 0) break;
       const chunk = await this.#src.readUpTo(this.#remaining);
       if (chunk === null) throw this.#truncated();
       this.#remaining -= chunk.length;
       this.#hasher?.update(chunk);
+      delivered += chunk.length;
       yield chunk;
     }
-    if (!this.#stale) await this.finish();
+    await this.finish();
   }
 
   /** Skip what is left of the body, read the padding, report to the sink. Idempotent. */

@@ -216,6 +216,20 @@ export class UnionFs {
     await dir.set(this.trees, real.name, node);
   }
 
+  /**
+   * Make `path` another name of the file at `target` (a hard link), recorded in the
+   * upper layer as a link so the layer's tar carries it as one.
+   */
+  async writeHardlink(path: string, target: string): Promise<void> {
+    const t = await this.lstat(target);
+    if (!t || t.type === 'dir') throw new FsError(t ? 'EPERM' : 'ENOENT', target);
+    const real = await this.resolveParent(path);
+    const existing = await this.find(real.full, false);
+    if (existing?.node.type === 'dir') throw new FsError('EISDIR', path);
+    const dir = await this.upperDir(real.parent);
+    await dir.set(this.trees, real.name, { type: 'hardlink', target: splitPath(await this.resolve(target, false)).join('/') });
+  }
+
   /** Make a directory; with `parents`, make missing parents too (mkdir -p). */
   async mkdir(path: string, meta: Meta, opts: { parents?: boolean; exist_ok?: boolean } = {}): Promise<void> {
     const real = await this.resolve(path, true);

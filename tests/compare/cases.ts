@@ -57,6 +57,11 @@ export interface CaseOptions {
   dockerError?: string;
   /** layerbox's build must fail with a message containing this; empty or absent: any failure. */
   layerboxError?: string;
+  /**
+   * layerbox deliberately rejects what Docker builds (to help learners); Docker must
+   * build it and layerbox must fail with a message containing this. Say why in `note`.
+   */
+  layerboxRejects?: string;
   /** What the case shows, for readers of the table. */
   note?: string;
 }

@@ -61,6 +61,10 @@ export function checkDeclared(c: Case, tool: 'docker' | 'layerbox', outcome: Bui
   const wanted = [c.expectError, tool === 'docker' ? c.dockerError : c.layerboxError].filter(
     (m): m is string => m !== undefined && m !== '',
   );
+  if (tool === 'layerbox' && c.layerboxRejects !== undefined) {
+    if (outcome.ok) return [`layerbox built ${c.name}, which it must reject with "${c.layerboxRejects}"`];
+    return outcome.error.includes(c.layerboxRejects) ? [] : [`layerbox's error for ${c.name} lacks "${c.layerboxRejects}": ${outcome.error}`];
+  }
   if (!isNegative(c)) return outcome.ok ? [] : [`${tool} failed to build ${c.name}: ${outcome.error}`];
   if (outcome.ok) return [`${tool} built ${c.name}, which must fail${wanted.length ? ` with "${wanted[0]}"` : ''}`];
   return wanted

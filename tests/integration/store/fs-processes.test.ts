@@ -121,19 +121,16 @@ describe('crash safety', () => {
     const phases = ['flush', 'refs', 'gc', 'discard'];
     const killedIn: string[] = [];
     for (let run = 0; run < 20; run++) {
-      const t0 = performance.now();
       const p = start('churn', String(rand(1 << 30) + 1));
       await p.line('ready');
-      const t1 = performance.now();
       if (run % 3 === 2) {
-        await p.line('round 0');
+        await p.line(/^round \d+$/);
         await new Promise((r) => setTimeout(r, rand(200)));
       } else {
         await p.line(new RegExp(`^${phases[rand(phases.length)]}$`));
         await new Promise((r) => setTimeout(r, rand(8)));
       }
       await p.kill9();
-      const t2 = performance.now();
       killedIn.push(p.lines.at(-1) ?? '(start)');
 
       const context = `seed ${seed}, run ${run}, killed after ${killedIn.at(-1)}`;
@@ -145,7 +142,6 @@ describe('crash safety', () => {
       const report = await checkStore(s);
       expect(report.ok, `${context}\n${describeCheck(report).join('\n')}`).toBe(true);
       await s.close();
-      console.log(`run ${run}: start ${(t1 - t0).toFixed(0)} work ${(t2 - t1).toFixed(0)} check ${(performance.now() - t2).toFixed(0)} blobs ${report.blobs}`);
     }
     // Progress was made: refs exist and point at stored, intact blobs (checked above).
     const s = await open();

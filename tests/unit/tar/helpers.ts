@@ -333,3 +333,79 @@ export function canMknod(dir: string): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------------------------
+// Hand-made archives, for malformed input. Independent of the code under test.
+
+export interface RawHeaderFields {
+  name?: string | Uint8Array;
+  mode?: string;
+  uid?: string | Uint8Array;
+  gid?: string;
+  size?: number | string | Uint8Array;
+  mtime?: string;
+  typeflag?: string;
+  linkname?: string;
+  /** 'ustar' (default), 'gnu' or 'v7' (no magic) */
+  magic?: 'ustar' | 'gnu' | 'v7';
+  prefix?: string;
+  devmajor?: string;
+  devminor?: string;
+}
+
+/** One 512-byte header block with a correct checksum (unless `badChecksum`). */
+export function rawHeader(f: RawHeaderFields, badChecksum = false): Uint8Array {
+  const b = new Uint8Array(512);
+  const put = (off: number, v: string | Uint8Array) => b.set(typeof v === 'string' ? Buffer.from(v) : v, off);
+  put(0, f.name ?? 'file');
+  put(100, f.mode ?? '0000644\0');
+  put(108, f.uid ?? '0000000\0');
+  put(116, f.gid ?? '0000000\0');
+  const size = f.size ?? 0;
+  put(124, typeof size === 'number' ? size.toString(8).padStart(11, '0') + '\0' : size);
+  put(136, f.mtime ?? '14000000000\0');
+  put(156, f.typeflag ?? '0');
+  put(157, f.linkname ?? '');
+  const magic = f.magic ?? 'ustar';
+  if (magic === 'ustar') put(257, 'ustar\x0000');
+  if (magic === 'gnu') put(257, 'ustar  \0');
+  if (f.devmajor) put(329, f.devmajor);
+  if (f.devminor) put(337, f.devminor);
+  if (f.prefix) put(345, f.prefix);
+  b.fill(0x20, 148, 156);
+  const sum = b.reduce((a, x) => a + x, 0) + (badChecksum ? 1 : 0);
+  put(148, sum.toString(8).padStart(6, '0') + '\0 ');
+  return b;
+}
+
+/** Data padded with zeros to a multiple of 512. */
+export function padded(data: Uint8Array | string): Uint8Array {
+  const d = typeof data === 'string' ? Buffer.from(data) : data;
+  const out = new Uint8Array(Math.ceil(d.length / 512) * 512);
+  out.set(d);
+  return out;
+}
+
+/** pax records, each `"<len> <key>=<value>\n"` with a correct length. */
+export function paxRecords(records: Record<string, string | Uint8Array>): Uint8Array {
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(records)) {
+    const body = Buffer.concat([Buffer.from(` ${k}=`), Buffer.from(v), Buffer.from('\n')]);
+    let len = body.length + 1;
+    while (String(len).length + body.length !== len) len++;
+    parts.push(Buffer.concat([Buffer.from(String(len)), body]));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A pax `x` (or `g`) header with its data. */
+export function paxHeader(records: Record<string, string | Uint8Array> | Uint8Array, typeflag = 'x'): Uint8Array {
+  const data = records instanceof Uint8Array ? records : paxRecords(records);
+  return Buffer.concat([rawHeader({ name: 'PaxHeader', typeflag, size: data.length }), padded(data)]);
+}
+
+export const END = new Uint8Array(1024);
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts);
+}
