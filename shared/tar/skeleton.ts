@@ -24,8 +24,8 @@
  *
  * How the recorder encodes (the decoder accepts any valid mix): each 512-byte-aligned
  * block of non-file bytes that is not all zero becomes a BLOCK against whichever of
- * the last four blocks (or none) leaves the fewest nonzero bytes, so consecutive
- * headers cost tens of bytes; the rest (padding, zero blocks, unaligned bytes) becomes
+ * the last four blocks (or none) it differs from in the fewest 32-bit words, so
+ * consecutive headers cost tens of bytes; the rest (padding, zero blocks, unaligned bytes) becomes
  * BYTES and ZEROS, with zero runs of 16 or more as ZEROS. The encoding depends only on
  * the archive, not on how its bytes arrived, so one archive has one skeleton.
  */
