@@ -463,7 +463,8 @@ export function storeSuite(name: string, makeStore: () => Promise<Store>, opts: 
       });
     });
 
-    describe.runIf(opts.reopen !== undefined)('persistence (a second handle on the same storage)', () => {
+    // Only stores that can be opened twice (on disk) have a persistence section at all.
+    if (opts.reopen !== undefined) describe('persistence (a second handle on the same storage)', () => {
       it('sees flushed blobs and updated refs, not staged ones', async () => {
         const flushed = await store.blobs.put(bytesOf(50, 100));
         await store.blobs.flush();
