@@ -1,9 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type { BuildContext, ContextEntry } from '../../shared/build/context.ts';
 import type { ByteStream } from '../../shared/host.ts';
+
+/** Files up to this size are read in one call. */
+const SMALL = 8 * 1024 * 1024;
 
 /** Clean a context-relative path: `/`-separated, no `.`, `..` clamped at the root. */
 function clean(path: string): string {
@@ -48,15 +51,22 @@ export class FsContext implements BuildContext {
   async readdir(path: string): Promise<ContextEntry[]> {
     const p = clean(path);
     const names = (await readdir(join(this.root, p))).sort();
-    const out: ContextEntry[] = [];
-    for (const name of names) {
-      const e = await this.lstat(p ? `${p}/${name}` : name);
-      if (e) out.push(e);
-    }
-    return out;
+    // All children at once: each lstat is a trip to the thread pool.
+    const entries = await Promise.all(names.map((name) => this.lstat(p ? `${p}/${name}` : name)));
+    return entries.filter((e): e is ContextEntry => e !== undefined);
   }
 
+  /** Small files in one read (a stream per file costs more than the read itself); large ones streamed. */
   open(path: string): ByteStream {
-    return createReadStream(join(this.root, clean(path)), { highWaterMark: 1 << 20 }) as unknown as ByteStream;
+    const full = join(this.root, clean(path));
+    return (async function* () {
+      const st = await stat(full);
+      if (st.size <= SMALL) {
+        const b = await readFile(full);
+        if (b.length) yield new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+        return;
+      }
+      yield* createReadStream(full, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+    })();
   }
 }

@@ -1,5 +1,8 @@
 // The `layerbox` command for Node: the core's command table run against a store in a
 // folder, with the user's files and terminal.
+// More threads for file I/O: builds and loads read and write many small files at once.
+// Takes effect because the pool starts on first use, after this line.
+process.env.UV_THREADPOOL_SIZE ??= "16";
 import { installNodeHost } from '../host.ts';
 import { runCli } from '../../shared/cli/command.ts';
 import type { FlagValues } from '../../shared/cli/args.ts';

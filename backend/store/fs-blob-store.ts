@@ -19,7 +19,14 @@ export interface FsBlobStoreOptions {
 interface Staged {
   path: string;
   size: number;
+  /** The bytes, kept for small blobs until flush, so an operation reading back what it just wrote (a layer's tar) does not go to disk. */
+  bytes?: Uint8Array;
 }
+
+/** Staged blobs up to this size keep their bytes in memory until flush… */
+const KEEP_BLOB = 4 * 1024 * 1024;
+/** …up to this much in all. */
+const KEEP_TOTAL = 512 * 1024 * 1024;
 
 const HEX64 = /^[0-9a-f]{64}$/;
 /** Read and write in chunks of this size; also the write buffer of `ingest`. */
@@ -43,6 +50,7 @@ export class FsBlobStore implements BlobStore {
   /** Serialises flush and discard, which both hand over the staged set. */
   private readonly batch = new Mutex();
   private readonly durability: Durability;
+  private kept = 0;
 
   constructor(
     readonly layout: StoreLayout,
@@ -70,11 +78,18 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(d: Digest): Promise<Uint8Array> {
+    const mem = this.staged.get(d)?.bytes;
+    if (mem) return mem;
     const b = await this.withFile(d, (path) => readFile(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
 
   async *stream(d: Digest): ByteStream {
+    const mem = this.staged.get(d)?.bytes;
+    if (mem) {
+      yield mem;
+      return;
+    }
     const fh = await this.withFile(d, (path) => open(path, 'r'));
     try {
       for (;;) {
@@ -105,7 +120,7 @@ export class FsBlobStore implements BlobStore {
       await unlink(path).catch(() => {});
       throw e;
     }
-    await this.stage(d, path, bytes.length);
+    await this.stage(d, path, bytes.length, bytes.slice());
     return d;
   }
 
@@ -135,6 +150,7 @@ export class FsBlobStore implements BlobStore {
           pendingBytes = 0;
         }
       }
+      const keep = fh && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? concat(pending, size) : undefined;
       if (fh) await writeAll(fh, pending);
       const digest = ('sha256:' + h.digest('hex')) as Digest;
       if (expected?.size !== undefined && size !== expected.size) {
@@ -143,7 +159,7 @@ export class FsBlobStore implements BlobStore {
       if (expected?.digest && expected.digest !== digest) throw new DigestMismatchError('blob', expected.digest, digest);
       ok = true;
       if (fh) await fh.close();
-      if (path) await this.stage(digest, path, size);
+      if (path) await this.stage(digest, path, size, keep);
       return { digest, size };
     } finally {
       if (!ok && fh) {
@@ -154,12 +170,14 @@ export class FsBlobStore implements BlobStore {
   }
 
   /** Record a verified temp file, unless the blob got stored meanwhile. */
-  private async stage(d: Digest, path: string, size: number): Promise<void> {
+  private async stage(d: Digest, path: string, size: number, bytes?: Uint8Array): Promise<void> {
     if (this.staged.has(d) || this.isStored(d)) {
       await unlink(path).catch(ignoreMissing);
       return;
     }
-    this.staged.set(d, { path, size });
+    const keep = bytes && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? bytes : undefined;
+    if (keep) this.kept += size;
+    this.staged.set(d, keep ? { path, size, bytes: keep } : { path, size });
     // A batch is growing toward syncfs size: start its helper now, while forking is cheap.
     if (this.durability !== 'fsync' && this.staged.size === SYNCFS_MIN_FILES >> 1) prepareSyncfs();
   }
@@ -176,7 +194,10 @@ export class FsBlobStore implements BlobStore {
         if (this.isStored(d)) await unlink(s.path).catch(ignoreMissing);
         else await rename(s.path, target);
         // A reader that looked up the staged path now falls back to the blob path.
-        if (this.staged.get(d) === s) this.staged.delete(d);
+        if (this.staged.get(d) === s) {
+          this.staged.delete(d);
+          if (s.bytes) this.kept -= s.size;
+        }
       });
       await fsyncDir(this.layout.sha256Dir);
     });
@@ -186,6 +207,7 @@ export class FsBlobStore implements BlobStore {
     await this.batch.run(async () => {
       const entries = [...this.staged];
       this.staged.clear();
+      this.kept = 0;
       await forEachLimited(entries, PARALLEL, ([, s]) => unlink(s.path).catch(ignoreMissing));
     });
   }
@@ -220,6 +242,17 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
   }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 export function sha256Hex(bytes: Uint8Array): Digest {

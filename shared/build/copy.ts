@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
+import type { Digest } from '../digest/digest.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Meta, MetaNode } from '../tree/node.ts';
 import { splitPath } from '../tree/path.ts';
@@ -45,7 +46,8 @@ export interface CopyRequest {
  * `--chmod`). Returns one line per thing written, content by digest: the cache key
  * material (independent of mtimes, as BuildKit's content checksums are).
  */
-export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest): Promise<string[]> {
+export async function copyInto(fs: UnionFs, blobs: BlobStore, request: CopyRequest): Promise<string[]> {
+  const req = { ...request, source: cached(request.source) };
   const sums: string[] = [];
   const owner = req.owner ?? { uid: 0, gid: 0 };
   const matches: SourceEntry[] = [];
@@ -61,6 +63,7 @@ export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest):
       matches.push(e);
     }
   }
+  const contents = await prefetch(req, blobs, matches);
   const many = matches.length + (req.inline?.length ?? 0) > 1 || req.sources.some(hasGlob);
   const destNode = await fs.stat(req.dest);
   const destIsDir = req.destSlash || destNode?.type === 'dir' || (many && matches.some((m) => m.type !== 'dir'));
@@ -102,7 +105,7 @@ export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest):
     let node: Exclude<MetaNode, { type: 'dir' }>;
     if (e.type === 'symlink') node = { type: 'symlink', ...meta, mode: 0o777, target: e.target ?? '' };
     else if (e.type === 'file') {
-      const digest = e.digest ?? (await blobs.ingest(req.source.open(e.path), { size: e.size })).digest;
+      const digest = e.digest ?? (await contents.get(e.path)) ?? (await blobs.ingest(req.source.open(e.path), { size: e.size })).digest;
       node = { type: 'file', ...meta, size: e.size, digest };
     } else return; // devices and fifos from another stage are not copied
     await fs.writeNode(target, node);
@@ -156,6 +159,55 @@ export async function copyInto(fs: UnionFs, blobs: BlobStore, req: CopyRequest):
     sums.push(`${target}\0inline\0${digest}`);
   }
   return sums;
+}
+
+/**
+ * Read every file the copy will need, several at a time: each read is a trip to the
+ * disk or thread pool, and doing them one by one made COPY latency-bound. Candidate
+ * archives of ADD are left for the unpacker.
+ */
+async function prefetch(req: CopyRequest, blobs: BlobStore, matches: SourceEntry[]): Promise<Map<string, Promise<Digest>>> {
+  const files: SourceEntry[] = [];
+  const walk = async (e: SourceEntry, top: boolean): Promise<void> => {
+    if (e.type === 'dir') for (const c of await req.source.readdir(e.path)) await walk(c, false);
+    else if (e.type === 'file' && !e.digest && !(top && req.unpack)) files.push(e);
+  };
+  for (const m of matches) await walk(m, true);
+  const out = new Map<string, Promise<Digest>>();
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const e = files[next++]!;
+      const p = blobs.ingest(req.source.open(e.path), { size: e.size }).then((r) => r.digest);
+      out.set(e.path, p);
+      await p;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PREFETCH, files.length) }, worker));
+  return out;
+}
+
+const PREFETCH = 8;
+
+/** A source whose listings are read once per copy (the copy walks them twice). */
+function cached(src: CopySource): CopySource {
+  const dirs = new Map<string, Promise<SourceEntry[]>>();
+  const stats = new Map<string, Promise<SourceEntry | undefined>>();
+  return {
+    label: src.label,
+    lstat: (p) => {
+      let v = stats.get(p);
+      if (!v) stats.set(p, (v = src.lstat(p)));
+      return v;
+    },
+    readdir: (p) => {
+      let v = dirs.get(p);
+      if (!v) dirs.set(p, (v = src.readdir(p)));
+      return v;
+    },
+    open: (p) => src.open(p),
+    resolve: (p) => src.resolve(p),
+  };
 }
 
 function clamp(t: number, epoch: number | undefined): number {

@@ -73,20 +73,19 @@ def config_for(diff_ids):
     }, separators=(",", ":")).encode()
 
 
-def write_tar(path, members):
+def tar_bytes(members):
     """An outer archive from (name, bytes) pairs, in order."""
-    with tarfile.open(path, mode="w", format=tarfile.PAX_FORMAT) as t:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         for name, data in members:
             t.addfile(info(name, size=len(data)), io.BytesIO(data))
+    return buf.getvalue()
 
 
 def add(name, what, members=None, raw=None, ext=".tar"):
     path = os.path.join(OUT, name + ext)
-    if raw is not None:
-        with open(path, "wb") as f:
-            f.write(raw)
-    else:
-        write_tar(path, members)
+    with open(path, "wb") as f:
+        f.write(raw if raw is not None else tar_bytes(members))
     cases.append({"name": name, "path": path, "what": what})
 
 
@@ -182,16 +181,11 @@ add("header-bad-mode", "a layer header whose mode field is not octal",
 add("header-bad-typeflag", "a layer header with an unknown type flag",
     docker_archive([edit_first_header(layer([("etc/x", tarfile.REGTYPE, b"payload\n", "")], fmt=tarfile.USTAR_FORMAT), 156, b"Q")]))
 
-buf = io.BytesIO()
-write_tar_members = docker_archive([GOOD_LAYER])
-with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
-    for n, d in write_tar_members:
-        t.addfile(info(n, size=len(d)), io.BytesIO(d))
-whole = buf.getvalue()
+whole = tar_bytes(docker_archive([GOOD_LAYER]))
 layer_at = whole.find(GOOD_LAYER)
 assert layer_at > 0
 add("truncated-archive", "the archive cut inside a layer's data", raw=whole[:layer_at + 1700])
-add("truncated-layer", "a layer tar cut inside its data (the archive itself is whole)", docker_archive([GOOD_LAYER[:1700]], config=config_for([sha(GOOD_LAYER)])))
+add("truncated-layer", "a layer tar cut short inside a header (the archive itself is whole)", docker_archive([GOOD_LAYER[:1700]], config=config_for([sha(GOOD_LAYER)])))
 
 GZ = gz(GOOD_LAYER)
 add("truncated-gzip-layer", "a gzip layer cut in half", docker_archive([GZ[: len(GZ) // 2]], config=config_for([sha(GOOD_LAYER)])))

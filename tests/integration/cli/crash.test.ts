@@ -1,15 +1,16 @@
 // Crash safety of the store on disk: `layerbox load` of a large image archive (2,000
 // files, 150 MB of random data, written by `docker save`) and `layerbox build` of the
 // same large context are started again and again against one store and killed with
-// SIGKILL after a random 50–1500 ms; loads of a small image, killed at a random moment
-// of their whole run, are mixed in so that some kills land while blobs are flushed and
-// refs flipped. After every round `system check` must pass
-// (every blob hashes to its name, every ref's closure is stored, no stray temp files),
-// and `images` must list only images that were loaded whole. At the end a normal load
-// of the large archive succeeds.
+// SIGKILL after a random 50–1500 ms. Loads of a small image killed at a random moment of
+// their whole run, and loads of a 400-file image killed just as their first blob lands
+// in blobs/ (mid-flush, before the refs flip), are mixed in. After every kill
+// `system check` must pass (every blob hashes to its name, every ref's closure is
+// stored, no stray temp files) and `images` must list only images that were loaded
+// whole. At the end a normal load of the large archive succeeds.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeBusyboxContext } from '../../harness/busybox-image.ts';
@@ -21,6 +22,10 @@ const FILE_BYTES = 75 * 1024;
 const ROUNDS = 16;
 const BIG = 'localhost/lbcli-crash/big:1';
 const SMALL = 'localhost/lbcli-crash/small:1';
+const MEDIUM = 'localhost/lbcli-crash/medium:1';
+const MEDIUM_FILES = 400;
+/** Rounds whose medium load is killed just after its first blob lands in blobs/. */
+const FLUSH_ROUNDS = 4;
 
 interface Outcome {
   /** Exit code when it ended by itself; null when the kill got it first. */
@@ -29,20 +34,34 @@ interface Outcome {
   stderr: string;
 }
 
-/** Start `layerbox ARGS` and SIGKILL it after `killAfterMs` unless it has ended by then. */
-function runAndKill(root: string, args: readonly string[], killAfterMs: number): Promise<Outcome> {
+/**
+ * Start `layerbox ARGS` and SIGKILL it after `killAfterMs`, or, with `when`, `killAfterMs`
+ * after `when()` first answers true (polled every few milliseconds), unless it has
+ * ended by then. Only this child is ever signalled, by its own handle.
+ */
+function runAndKill(root: string, args: readonly string[], killAfterMs: number, when?: () => Promise<boolean>): Promise<Outcome> {
   const child = spawn(process.execPath, [requireCli(), '--root', root, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));
   child.stderr!.on('data', (b: Buffer) => err.push(b));
-  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  let ended = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => (timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs));
+  if (!when) arm();
+  else
+    void (async () => {
+      while (!ended && !(await when())) await sleep(2);
+      if (!ended) arm();
+    })();
   return new Promise((resolve, reject) => {
     child.on('error', (e) => {
+      ended = true;
       clearTimeout(timer);
       reject(e);
     });
     child.on('close', (code, signal) => {
+      ended = true;
       clearTimeout(timer);
       resolve({ code: signal ? null : code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
@@ -57,6 +76,8 @@ describe('SIGKILL at random moments', () => {
   let bigId: string;
   let smallArchive: string;
   let smallId: string;
+  let mediumArchive: string;
+  let mediumId: string;
 
   beforeAll(async () => {
     requireCli();
@@ -78,8 +99,18 @@ describe('SIGKILL at random moments', () => {
     smallId = (await layerbox(setup, ['build', '-q', '-t', SMALL, ctx.dir])).stdout.trim();
     smallArchive = join(work, 'small.tar');
     await layerbox(setup, ['save', '-o', smallArchive, SMALL]);
-    expect(bigId).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(smallId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // Many small files: its flush renames hundreds of blobs, a window a kill can hit.
+    const mediumContext = join(work, 'medium-ctx');
+    for (let i = 0; i < MEDIUM_FILES; i++) {
+      const dir = join(mediumContext, 'files', `d${i % 10}`);
+      if (i < 10) await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, `f${i}`), randomBytes(2048));
+    }
+    await writeFile(join(mediumContext, 'Dockerfile'), 'FROM scratch\nCOPY files/ /m/\n');
+    mediumId = (await layerbox(setup, ['build', '-q', '-t', MEDIUM, mediumContext])).stdout.trim();
+    mediumArchive = join(work, 'medium.tar');
+    await layerbox(setup, ['save', '-o', mediumArchive, MEDIUM]);
+    for (const id of [bigId, smallId, mediumId]) expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
   }, 600_000);
 
   afterAll(async () => {
@@ -97,6 +128,9 @@ describe('SIGKILL at random moments', () => {
     const started = performance.now();
     await layerbox(join(work, 'timing-store'), ['load', '-q', '-i', smallArchive]);
     const smallMs = performance.now() - started;
+    // Anywhere in the run, or (every other time) late in it, where blobs are flushed and refs flipped.
+    const smallDelay = (round: number) =>
+      Math.round(round % 4 === 1 ? 50 + rnd() * smallMs * 1.1 : smallMs * (0.6 + rnd() * 0.5));
     for (let round = 0; round < ROUNDS; round++) {
       // Even rounds: the large load and the large build at once (one waits for the
       // other's lock). Odd rounds: a small load alone, killed anywhere in its run.
@@ -106,7 +140,7 @@ describe('SIGKILL at random moments', () => {
               runAndKill(root, ['load', '-q', '-i', bigArchive], delay()),
               runAndKill(root, ['build', '-q', '-t', `localhost/lbcli-crash/built:${round}`, bigContext], delay()),
             ])
-          : [await runAndKill(root, ['load', '-q', '-i', smallArchive], 50 + Math.floor(rnd() * smallMs * 1.1)), { code: null, stdout: '', stderr: '' }];
+          : [await runAndKill(root, ['load', '-q', '-i', smallArchive], smallDelay(round)), { code: null, stdout: '', stderr: '' }];
       const what = `round ${round}: load ${load.code ?? 'killed'}, build ${build.code ?? 'killed'}`;
       // Anything that ended by itself ended well (a waiter for the lock may have been killed instead).
       if (load.code !== null) expect(load.code, `${what}: ${load.stderr}`).toBe(0);
@@ -117,13 +151,36 @@ describe('SIGKILL at random moments', () => {
       await expectStoreChecks(root);
       // Only whole images: the ones the archives hold under their own tags, and builds
       // that finished (a build of 150 MB rarely does within 1.5 s).
-      for (const row of await imageRows(root)) expect(whole, what).toContain(row);
       for (const row of await imageRows(root)) {
+        expect(whole, what).toContain(row);
         const history = await layerbox(root, ['history', '-q', row.split(' ')[0]!]);
         expect(lines(history.stdout).length, `${what}: history of ${row}`).toBeGreaterThan(0);
       }
+      // A small image loaded whole is removed again, so the next small load has blobs to write.
+      if (round % 2 === 1 && load.code === 0) await layerbox(root, ['rmi', SMALL]);
     }
-    console.log(`crash rounds: a whole small load took ${Math.round(smallMs)} ms; ${finishedLoads} of ${ROUNDS} loads finished before their kill`);
+    // Kills aimed at the commit: the moment the first new blob file appears in
+    // blobs/sha256 (the flush has begun), wait 0–30 ms and kill. Refs must then either
+    // name a whole image or nothing; orphaned blobs are allowed and pruned before the next.
+    const blobsDir = join(root, 'blobs', 'sha256');
+    let midFlush = 0;
+    for (let round = 0; round < FLUSH_ROUNDS; round++) {
+      const baseline = (await readdir(blobsDir)).length;
+      const load = await runAndKill(root, ['load', '-q', '-i', mediumArchive], Math.floor(rnd() * 30), async () => (await readdir(blobsDir)).length > baseline);
+      const what = `flush round ${round}: load ${load.code ?? 'killed'}`;
+      if (load.code !== null) expect(load.code, `${what}: ${load.stderr}`).toBe(0);
+      const rows = await imageRows(root);
+      if (load.code === null && !rows.some((r) => r.startsWith(`${MEDIUM} `)) && (await readdir(blobsDir)).length > baseline) midFlush++;
+      await expectStoreChecks(root);
+      for (const row of rows) expect([...whole, `${MEDIUM} ${mediumId}`], what).toContain(row);
+      await layerbox(root, ['rmi', '--force', MEDIUM], { check: false });
+      await layerbox(root, ['system', 'prune', '--all', '--force']);
+      await expectStoreChecks(root);
+    }
+    console.log(
+      `crash rounds: a whole small load took ${Math.round(smallMs)} ms; ${finishedLoads} of ${ROUNDS} loads finished before their kill; ` +
+        `${midFlush} of ${FLUSH_ROUNDS} medium loads were killed after blobs landed and before their refs`,
+    );
 
     const r = await layerbox(root, ['load', '-i', bigArchive], { timeoutMs: 600_000 });
     expect(r.stdout).toMatch(new RegExp(`^Loaded image: ${BIG.replace(/[./]/g, '\\$&')}$`, 'm'));
