@@ -2,9 +2,11 @@
 // runs bundled JavaScript (one file plus lazily loaded chunks per command), never
 // TypeScript through a loader.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
 const started = performance.now();
+// Chunk names carry hashes: start clean so old chunks do not pile up.
+rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { layerbox: 'backend/cli/layerbox.ts' },
   outdir: 'dist',

@@ -133,6 +133,8 @@ export class FsBlobStore implements BlobStore {
     try {
       const h = createHash('sha256');
       const pending: Uint8Array[] = [];
+      // Every chunk, while the blob is small enough to keep in memory until flush.
+      let all: Uint8Array[] | undefined = fh ? [] : undefined;
       let pendingBytes = 0;
       let size = 0;
       for await (const chunk of src) {
@@ -143,14 +145,17 @@ export class FsBlobStore implements BlobStore {
         }
         if (!fh) continue;
         // Copy: the producer may reuse its buffer once we ask for the next chunk.
-        pending.push(chunk.slice());
+        const copy = chunk.slice();
+        pending.push(copy);
+        if (all && size <= KEEP_BLOB) all.push(copy);
+        else all = undefined;
         pendingBytes += chunk.length;
         if (pendingBytes >= CHUNK) {
           await writeAll(fh, pending.splice(0));
           pendingBytes = 0;
         }
       }
-      const keep = fh && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? concat(pending, size) : undefined;
+      const keep = all && this.kept + size <= KEEP_TOTAL ? concat(all, size) : undefined;
       if (fh) await writeAll(fh, pending);
       const digest = ('sha256:' + h.digest('hex')) as Digest;
       if (expected?.size !== undefined && size !== expected.size) {

@@ -5,7 +5,7 @@ import { saveImages } from '../oci/save.ts';
 import { loadImages } from '../oci/load.ts';
 import { filesOfTar } from '../oci/archive-source.ts';
 import { exportContainer, importRootfs } from '../oci/rootfs-archive.ts';
-import { copyFromContainer, copyIntoContainer, statInContainer } from '../engine/cp.ts';
+import { copyFromContainer, copyIntoContainer, resolveInContainer } from '../engine/cp.ts';
 import { writeTar } from '../tar/writer.ts';
 import { readTar } from '../tar/reader.ts';
 import { basename, splitPath } from '../tree/path.ts';
@@ -131,7 +131,7 @@ export async function cp(ctx: Ctx): Promise<void> {
       for await (const c of writeTar(copyFromContainer(e, src.container, src.path, name === '/' ? '.' : name, { follow }))) ctx.io.stdout(c);
       return;
     }
-    const node = await statInContainer(e, src.container, src.path);
+    const { node } = await resolveInContainer(e, src.container, src.path, follow);
     if (!node) throw new StatusError(1, `Error: Could not find the file ${src.path} in container ${src.container}`);
     const intoExisting = await ctx.io.files.isDirectory(dst.path);
     // Into an existing folder the copy keeps its name; otherwise it takes the destination's.
@@ -149,18 +149,19 @@ export async function cp(ctx: Ctx): Promise<void> {
     return;
   }
   if (!(await ctx.io.files.exists(src.path))) throw new StatusError(1, `Error: lstat ${src.path}: no such file or directory`);
-  const destNode = await statInContainer(e, container, dst.path);
+  // A symlink destination is followed: the copy lands on what it points to, as in Docker.
+  const { node: destNode, path: destPath } = await resolveInContainer(e, container, dst.path, true);
   const contents = src.path.endsWith('/.');
   const srcIsDir = await ctx.io.files.isDirectory(src.path);
   let parent: string;
   let name: string;
   if (destNode?.type === 'dir') {
-    parent = dst.path;
+    parent = destPath;
     name = contents ? '' : basename(src.path);
   } else {
     if (destNode && srcIsDir) throw new StatusError(1, `Error: cannot copy a directory to a file: ${dst.path}`);
     if (!destNode && dst.path.endsWith('/')) throw new StatusError(1, `Error: no such directory ${dst.path} in container ${container}`);
-    const parts = splitPath(dst.path);
+    const parts = splitPath(destNode ? destPath : dst.path);
     name = parts.pop() ?? '';
     parent = '/' + parts.join('/');
   }

@@ -192,7 +192,15 @@ export async function createContainer(e: Engine, opts: CreateOptions): Promise<C
     if (!mounts.some((m) => m.Destination === dest)) await addVolume(undefined, dest, true);
   }
 
-  const upper = await new MutableDir(EMPTY_META, { implicit: true }).persist(e.trees);
+  // Mount points missing from the image are made in the writable layer, as Docker does
+  // (so `diff` shows them).
+  const upperFs = new UnionFs(e.trees, lower, new MutableDir(EMPTY_META, { implicit: true }));
+  for (const m of mounts) {
+    if (!(await upperFs.stat(m.Destination))) {
+      await upperFs.mkdir(m.Destination, { mode: 0o755, uid: 0, gid: 0, mtime: Math.floor(e.now() / 1000) }, { parents: true });
+    }
+  }
+  const upper = await upperFs.upper.persist(e.trees);
   const state: ContainerState = {
     v: 1,
     Id: id,

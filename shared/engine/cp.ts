@@ -4,8 +4,45 @@ import type { MetaNode } from '../tree/node.ts';
 import { splitPath } from '../tree/path.ts';
 import { bytesToBase64 } from '../util/base64.ts';
 import { mergedEntries, entryOf } from '../oci/rootfs-archive.ts';
+import { MutableDir } from '../tree/mutable.ts';
+import { UnionFs } from '../unionfs/unionfs.ts';
 import type { Engine } from './engine.ts';
 import { containerFs, getContainer, saveContainer } from './containers.ts';
+import type { ContainerState } from './container-state.ts';
+import { refs } from './refs.ts';
+import type { VolumeRecord } from './volumes.ts';
+
+/** Where a container path lands: the container's own filesystem, or a volume mounted there. */
+interface Place {
+  fs: UnionFs;
+  /** The path inside `fs`. */
+  path: string;
+  /** The path as the container sees it. */
+  shown: string;
+  volume?: { record: VolumeRecord; digest: import('../digest/digest.ts').Digest };
+}
+
+async function locate(e: Engine, state: ContainerState, path: string, follow: boolean): Promise<Place> {
+  const fs = containerFs(e, state);
+  const real = await fs.resolve(path, follow);
+  const mounts = state.Mounts.filter((m) => m.Type === 'volume' && m.Name).sort((a, b) => b.Destination.length - a.Destination.length);
+  for (const m of mounts) {
+    if (real !== m.Destination && !real.startsWith(m.Destination + '/')) continue;
+    const digest = await e.refs.get(refs.volume(m.Name!));
+    if (!digest) throw new NotFoundError(`volume ${m.Name} mounted at ${m.Destination} no longer exists`);
+    const record = await e.readJson<VolumeRecord>(digest, `volume ${m.Name}`);
+    const inner = real.slice(m.Destination.length) || '/';
+    return { fs: new UnionFs(e.trees, undefined, MutableDir.fromNode(record.Root)), path: inner, shown: real, volume: { record, digest } };
+  }
+  return { fs, path: real, shown: real };
+}
+
+/** The node at a container path (volumes included) and the path with symlinks resolved. */
+export async function resolveInContainer(e: Engine, ref: string, path: string, follow = true): Promise<{ node: MetaNode | undefined; path: string }> {
+  const { state } = await getContainer(e, ref);
+  const place = await locate(e, state, path, follow);
+  return { node: await place.fs.lstat(place.path), path: place.shown };
+}
 
 /**
  * `cp` into a container: `entries` (paths relative to the destination's parent, the
@@ -21,9 +58,10 @@ export async function copyIntoContainer(
   opts: { keepOwners?: boolean } = {},
 ): Promise<void> {
   const { state } = await getContainer(e, ref);
-  if (state.HostConfig.ReadonlyRootfs) throw new FailedPreconditionError(`container ${state.Name.slice(1)} has a read-only root filesystem`);
-  const fs = containerFs(e, state);
-  const base = await fs.resolve(dest, true);
+  const place = await locate(e, state, dest, true);
+  if (state.HostConfig.ReadonlyRootfs && !place.volume) throw new FailedPreconditionError(`container ${state.Name.slice(1)} has a read-only root filesystem`);
+  const fs = place.fs;
+  const base = place.path;
   const baseNode = await fs.stat(base);
   if (baseNode && baseNode.type !== 'dir') throw new InvalidArgumentError(`cannot copy into ${dest}: not a directory`);
   if (!baseNode) throw new NotFoundError(`Could not find the file ${dest} in container ${state.Name.slice(1)}`);
@@ -40,10 +78,10 @@ export async function copyIntoContainer(
     const existing = await fs.lstat(target);
     if (t.type === 'dir') {
       if (existing?.type === 'dir') await fs.setMeta(target, meta, false);
-      else {
-        if (existing) await fs.remove(target);
-        await fs.mkdir(target, meta);
-      }
+      else if (existing) {
+        const shown = place.shown === '/' ? `/${t.path}` : `${place.shown}/${t.path}`;
+        throw new InvalidArgumentError(`cannot overwrite non-directory "${shown}" with directory "${place.shown}"`);
+      } else await fs.mkdir(target, meta);
       continue;
     }
     if (existing?.type === 'dir') throw new InvalidArgumentError(`cannot overwrite directory ${target} with non-directory`);
@@ -75,7 +113,10 @@ export async function copyIntoContainer(
     }
     await fs.writeNode(target, node);
   }
-  await saveContainer(e, state, fs);
+  if (place.volume) {
+    const next: VolumeRecord = { ...place.volume.record, Root: await fs.upper.persist(e.trees) };
+    await e.commitRefs([{ name: refs.volume(next.Name), value: await e.putJson(next), expect: place.volume.digest }]);
+  } else await saveContainer(e, state, fs);
 }
 
 /**
@@ -85,17 +126,9 @@ export async function copyIntoContainer(
  */
 export async function* copyFromContainer(e: Engine, ref: string, src: string, name: string, opts: { follow?: boolean } = {}): AsyncIterable<TarWriteEntry> {
   const { state } = await getContainer(e, ref);
-  const fs = containerFs(e, state);
-  const real = await fs.resolve(src, opts.follow ?? false);
-  const node = await fs.lstat(real);
+  const place = await locate(e, state, src, opts.follow ?? false);
+  const node = await place.fs.lstat(place.path);
   if (!node) throw new NotFoundError(`Could not find the file ${src} in container ${state.Name.slice(1)}`);
   yield entryOf(e, name, node);
-  if (node.type === 'dir') yield* mergedEntries(e, fs, real, name);
-}
-
-/** What is at a container path (following symlinks), for cp's destination rules. */
-export async function statInContainer(e: Engine, ref: string, path: string): Promise<MetaNode | undefined> {
-  const { state } = await getContainer(e, ref);
-  const fs = containerFs(e, state);
-  return fs.stat(path);
+  if (node.type === 'dir') yield* mergedEntries(e, place.fs, place.path, name);
 }

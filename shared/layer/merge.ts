@@ -22,12 +22,17 @@ export async function applyLayer(trees: TreeStore, lower: DirNode | undefined, l
   const links: Array<{ path: string[]; target: string }> = [];
   const merged = await applyDir(trees, lower, layer, [], links);
   if (links.length === 0) return merged;
-  // Second pass: point every hardlink at its target's node in the merged result.
+  // Second pass: every name of a linked file gets the file's node, marked with an id
+  // for the group (unique to this layer and leader), so the link survives in the view.
   let root = merged;
-  for (const l of links) {
-    const target = await trees.lookup(root, l.target);
-    if (!target || target.type === 'dir') continue; // the importer rejects such links
-    root = await replaceAt(trees, root, l.path, target);
+  const groups = new Map<string, string[][]>();
+  for (const l of links) groups.set(l.target, [...(groups.get(l.target) ?? []), l.path]);
+  for (const [leader, members] of groups) {
+    const target = await trees.lookup(root, leader);
+    if (!target || target.type !== 'file') continue; // the importer rejects such links
+    const node = { ...target, link: `${layer.tree.slice(7, 23)}:${leader}` };
+    root = await replaceAt(trees, root, splitPath(leader), node);
+    for (const m of members) root = await replaceAt(trees, root, m, node);
   }
   return root;
 }

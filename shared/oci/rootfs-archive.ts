@@ -23,13 +23,24 @@ export async function* exportContainer(e: Engine, ref: string): ByteStream {
   yield* writeTar(mergedEntries(e, containerFs(e, state), '/'));
 }
 
-/** The merged tree below `dir` as tar entries, paths relative to the root. */
-export async function* mergedEntries(e: Engine, fs: UnionFs, dir: string, prefix = ''): AsyncIterable<TarWriteEntry> {
+/**
+ * The merged tree below `dir` as tar entries, paths relative to the root. Names of one
+ * hard-linked file become one file and links to it, as `docker export` writes them.
+ */
+export async function* mergedEntries(e: Engine, fs: UnionFs, dir: string, prefix = '', links = new Map<string, string>()): AsyncIterable<TarWriteEntry> {
   for (const [name, node] of await fs.readdir(dir)) {
     const path = prefix ? `${prefix}/${name}` : name;
     const full = dir === '/' ? `/${name}` : `${dir}/${name}`;
+    if (node.type === 'file' && node.link !== undefined) {
+      const first = links.get(node.link);
+      if (first !== undefined) {
+        yield { ...entryOf(e, path, node), type: 'hardlink', linkname: first, size: 0 };
+        continue;
+      }
+      links.set(node.link, path);
+    }
     yield entryOf(e, path, node);
-    if (node.type === 'dir') yield* mergedEntries(e, fs, full, path);
+    if (node.type === 'dir') yield* mergedEntries(e, fs, full, path, links);
   }
 }
 

@@ -14,7 +14,7 @@ export type Entries = ReadonlyArray<readonly [string, Node]>;
 
 const KEY_ORDER = [
   'type', 'mode', 'uid', 'gid', 'mtime', 'size', 'digest', 'tree', 'target',
-  'major', 'minor', 'opaque', 'implicit', 'xattrs',
+  'major', 'minor', 'opaque', 'implicit', 'link', 'xattrs',
 ] as const;
 
 export function canonicalNode(n: Node): Node {

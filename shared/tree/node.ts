@@ -26,6 +26,12 @@ export interface FileNode extends Meta {
   type: 'file';
   size: number;
   digest: Digest;
+  /**
+   * Merged trees only: names of one hard-linked file share this id (a layer records
+   * links as `hardlink` nodes; merging turns them into files carrying the group's id,
+   * so export and processes still see one inode).
+   */
+  link?: string;
 }
 
 export interface DirNode extends Meta {

@@ -164,6 +164,25 @@ export function storeSuite(name: string, makeStore: () => Promise<Store>, opts: 
     });
 
     describe('ingest', () => {
+      it('gives back exactly what a long multi-chunk stream held, before and after flush', async () => {
+        // 3 MiB in 64 KiB chunks: longer than any write buffer, shorter than any in-memory limit.
+        const chunks = Array.from({ length: 48 }, (_, i) => bytesOf(200 + i, 64 * 1024));
+        const whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+        chunks.reduce((o, c) => (whole.set(c, o), o + c.length), 0);
+        const { digest, size } = await store.blobs.ingest((async function* () { yield* chunks; })());
+        expect(size).toBe(whole.length);
+        const read = async () => {
+          const parts: Uint8Array[] = [];
+          for await (const c of store.blobs.stream(digest)) parts.push(c.slice());
+          return Buffer.concat(parts);
+        };
+        expect(Buffer.from(await store.blobs.get(digest)).equals(Buffer.from(whole))).toBe(true);
+        expect((await read()).equals(Buffer.from(whole))).toBe(true);
+        await store.blobs.flush();
+        expect(Buffer.from(await store.blobs.get(digest)).equals(Buffer.from(whole))).toBe(true);
+        expect((await read()).equals(Buffer.from(whole))).toBe(true);
+      });
+
       const a = bytesOf(10, 70_000);
       const b = bytesOf(11, 5);
       const c = bytesOf(12, 300_000);
