@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip, type Gunzip, type Gzip } from 'node:zlib';
+import type { Gunzip, Gzip } from 'node:zlib';
 import type { Digest } from '../shared/digest/digest.ts';
 import type { Hasher } from '../shared/digest/hasher.ts';
 import { installHost, type ByteStream, type Host, type Transform } from '../shared/host.ts';
@@ -14,8 +12,9 @@ import { installHost, type ByteStream, type Host, type Transform } from '../shar
  */
 export const nodeHost: Host = {
   sha256: () => new NodeHasher(),
-  gzip: (level = 6) => zlibTransform(() => createGzip({ level })),
-  gunzip: () => zlibTransform(() => createGunzip()),
+  // zlib and streams load only when a command compresses: most commands never do.
+  gzip: (level = 6) => zlibTransform(async () => (await import('node:zlib')).createGzip({ level })),
+  gunzip: () => zlibTransform(async () => (await import('node:zlib')).createGunzip()),
   now: () => Date.now(),
   randomBytes: (n) => plain(randomBytes(n)),
 };
@@ -40,9 +39,10 @@ class NodeHasher implements Hasher {
  * bad input rejects the consumer's next read, and a consumer that stops early
  * destroys the zlib stream and ends the source iterator.
  */
-function zlibTransform(make: () => Gzip | Gunzip): Transform {
+function zlibTransform(make: () => Promise<Gzip | Gunzip>): Transform {
   return async function* (src: ByteStream): ByteStream {
-    const z = make();
+    const z = await make();
+    const [{ Readable }, { pipeline }] = await Promise.all([import('node:stream'), import('node:stream/promises')]);
     const done = pipeline(Readable.from(src, { objectMode: false }), z);
     // The for-await below sees the same error; this keeps it from being unhandled.
     done.catch(() => {});

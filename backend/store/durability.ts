@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { open } from 'node:fs/promises';
 
 /**
@@ -51,6 +52,8 @@ class SyncfsHelper {
 
   start(): void {
     if (this.child || this.unavailable) return;
+    // Loaded on first use: most commands flush too little to need it.
+    const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const child = spawn('sh', ['-c', 'while IFS= read -r p; do sync -f -- "$p" >/dev/null 2>&1; echo "$?"; done'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });

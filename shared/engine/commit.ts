@@ -6,9 +6,6 @@ import type { Engine } from './engine.ts';
 import { getContainer } from './containers.ts';
 import { loadImage, layerRecords } from './images.ts';
 import { encodeConfig, stageImage, tagUpdates } from './image-writer.ts';
-import { stackRoot } from './rootfs.ts';
-import { chainIds } from '../image/chain.ts';
-import { refs } from './refs.ts';
 
 export interface CommitOptions {
   /** repo[:tag] for the new image. */
@@ -65,13 +62,9 @@ export async function commitContainer(e: Engine, ref: string, opts: CommitOption
   if (base.config.variant) ic.variant = base.config.variant;
   const layers = layer ? [...baseLayers, layer] : baseLayers;
   const staged = await stageImage(e, { rawConfig: encodeConfig(ic), layers, parent: base.id });
+  // The new image's merged root is made when a container first needs it (one layer
+  // applied to the cached root below), so commit writes only what changed.
   const updates = [...staged.updates];
-  if (layer) {
-    // The container's merged view is the new image's root: cache it for later containers.
-    const root = await stackRoot(e, state.Lower, state.Upper);
-    const chain = chainIds(layers.map((l) => l.diffId));
-    updates.push({ name: refs.rootfs(chain[chain.length - 1]!), value: await e.putJson({ root }) });
-  }
   if (opts.reference) updates.push(...tagUpdates(staged.id, [formatTagged(parseTagged(opts.reference))]));
   await e.commitRefs(updates);
   return staged.id;
