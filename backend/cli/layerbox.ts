@@ -76,6 +76,7 @@ async function main(): Promise<number> {
   }
 }
 
-const code = await main();
-// Let pending writes drain, then exit without waiting for idle handles.
-process.stdout.write('', () => process.exit(code));
+void main().then((code) => {
+  // Let pending writes drain, then exit without waiting for idle handles.
+  process.stdout.write('', () => process.exit(code));
+});
