@@ -4,19 +4,14 @@ import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type { BuildContext, ContextEntry } from '../../shared/build/context.ts';
 import type { ByteStream } from '../../shared/host.ts';
+import { splitPath } from '../../shared/tree/path.ts';
 
 /** Files up to this size are read in one call. */
 const SMALL = 8 * 1024 * 1024;
 
 /** Clean a context-relative path: `/`-separated, no `.`, `..` clamped at the root. */
 function clean(path: string): string {
-  const out: string[] = [];
-  for (const p of path.split('/')) {
-    if (!p || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return out.join('/');
+  return splitPath(path).join('/');
 }
 
 function entryOf(path: string, st: Stats, target?: string): ContextEntry | undefined {

@@ -4,6 +4,7 @@ import type { ByteStream } from '../../shared/host.ts';
 import { readTar } from '../../shared/tar/reader.ts';
 import { openMaybeGzip } from '../../shared/layer/decompress.ts';
 import { DEFAULT_LIMITS } from '../../shared/engine/engine.ts';
+import { collectBytes } from '../../shared/util/bytes.ts';
 
 /** `build -`: a build context sent as a tar (optionally gzip) on standard input. */
 export class TarContext {
@@ -14,15 +15,7 @@ export class TarContext {
       if (e.type === 'dir') files[e.path] = { dir: true, mode: e.mode, mtime: e.mtime };
       else if (e.type === 'symlink') files[e.path] = { symlink: e.linkname, mtime: e.mtime };
       else if (e.type === 'file') {
-        const parts: Uint8Array[] = [];
-        for await (const c of e.body()) parts.push(c.slice());
-        const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-        let o = 0;
-        for (const p of parts) {
-          all.set(p, o);
-          o += p.length;
-        }
-        files[e.path] = { content: all, mode: e.mode, mtime: e.mtime };
+        files[e.path] = { content: await collectBytes(e.body()), mode: e.mode, mtime: e.mtime };
       }
     }
     return new MemoryContext(files);

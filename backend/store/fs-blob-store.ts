@@ -7,6 +7,7 @@ import { DataLossError, DigestMismatchError, NotFoundError } from '../../shared/
 import type { ByteStream } from '../../shared/host.ts';
 import type { BlobStore } from '../../shared/store/blob-store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
+import { concatBytes } from '../../shared/util/bytes.ts';
 import { fsyncDir, makeDurable, prepareSyncfs, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
 import { ignoreMissing, isMissing, tempName } from './temp-file.ts';
@@ -155,7 +156,7 @@ export class FsBlobStore implements BlobStore {
           pendingBytes = 0;
         }
       }
-      const keep = all && this.kept + size <= KEEP_TOTAL ? concat(all, size) : undefined;
+      const keep = all && this.kept + size <= KEEP_TOTAL ? concatBytes(all, size) : undefined;
       if (fh) await writeAll(fh, pending);
       const digest = ('sha256:' + h.digest('hex')) as Digest;
       if (expected?.size !== undefined && size !== expected.size) {
@@ -247,17 +248,6 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 export function sha256Hex(bytes: Uint8Array): Digest {

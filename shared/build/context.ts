@@ -1,5 +1,7 @@
 import type { ByteStream } from '../host.ts';
 import { NotFoundError } from '../errors.ts';
+import { collectBytes } from '../util/bytes.ts';
+import { splitPath } from '../tree/path.ts';
 
 /** One file of a build context, as `lstat` sees it. */
 export interface ContextEntry {
@@ -30,20 +32,8 @@ export interface BuildContext {
   open(path: string): ByteStream;
 }
 
-export async function readAll(ctx: BuildContext, path: string): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  for await (const c of ctx.open(path)) {
-    parts.push(c);
-    n += c.length;
-  }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+export function readAll(ctx: BuildContext, path: string): Promise<Uint8Array> {
+  return collectBytes(ctx.open(path));
 }
 
 export interface MemoryFile {
@@ -87,13 +77,7 @@ export class MemoryContext implements BuildContext {
   }
 
   private norm(path: string): string {
-    const out: string[] = [];
-    for (const p of path.split('/')) {
-      if (!p || p === '.') continue;
-      if (p === '..') out.pop();
-      else out.push(p);
-    }
-    return out.join('/');
+    return splitPath(path).join('/');
   }
 
   async lstat(path: string): Promise<ContextEntry | undefined> {

@@ -12,6 +12,7 @@ import { basename, splitPath } from '../tree/path.ts';
 import type { TarWriteEntry } from '../tar/entry.ts';
 import type { ByteStream } from '../host.ts';
 import { applyChanges } from './changes.ts';
+import { collectBytes } from '../util/bytes.ts';
 import { out, type Ctx } from './io.ts';
 
 function refuseTerminal(ctx: Ctx, what: string): void {
@@ -175,23 +176,8 @@ async function* rename(entries: AsyncIterable<TarWriteEntry>, top: string): Asyn
 
 async function* tarEntries(src: ByteStream): AsyncIterable<TarWriteEntry> {
   for await (const t of readTar(src)) {
-    const body = t.type === 'file' ? await collect(t.body()) : undefined;
+    const body = t.type === 'file' ? await collectBytes(t.body()) : undefined;
     yield { path: t.path, type: t.type, mode: t.mode, uid: t.uid, gid: t.gid, mtime: t.mtime, size: t.size, linkname: t.linkname, devmajor: t.devmajor, devminor: t.devminor, xattrs: t.xattrs, ...(body ? { body } : {}) };
   }
 }
 
-async function collect(s: ByteStream): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  for await (const c of s) {
-    parts.push(c.slice());
-    n += c.length;
-  }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

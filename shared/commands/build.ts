@@ -1,6 +1,7 @@
 import { StatusError } from '../cli/command.ts';
 import { build as runBuild } from '../build/builder.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import { collectBytes } from '../util/bytes.ts';
 import { out, err, type Ctx } from './io.ts';
 
 /** `build [OPTIONS] PATH | -`. */
@@ -40,7 +41,7 @@ export async function build(ctx: Ctx): Promise<void> {
   const file = f.string('file');
   if (file === '-') {
     if (path === '-') throw new InvalidArgumentError('invalid argument: can\'t use stdin for both build context and dockerfile');
-    dockerfile = new TextDecoder().decode(await readStdin(ctx));
+    dockerfile = new TextDecoder().decode(await collectBytes(ctx.io.stdin()));
   } else if (file) {
     // A Dockerfile may live outside the context: read it from the host.
     const inContext = await context.lstat(file);
@@ -72,14 +73,3 @@ export async function build(ctx: Ctx): Promise<void> {
   else if (f.string('iidfile')) await ctx.io.files.write(f.string('iidfile'), (async function* () { yield new TextEncoder().encode(result.id); })());
 }
 
-async function readStdin(ctx: Ctx): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const c of ctx.io.stdin()) parts.push(c);
-  const outb = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    outb.set(p, o);
-    o += p.length;
-  }
-  return outb;
-}

@@ -126,7 +126,7 @@ export async function inspect(ctx: Ctx, kind?: 'image' | 'container' | 'volume')
   let status = 0;
   for (const name of ctx.args) {
     try {
-      found.push(await inspectOne(ctx, e, name, type, ctx.flags.has('size') && ctx.flags.bool('size')));
+      found.push(await inspectOne(e, name, type));
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       err(ctx, `Error: No such ${type || 'object'}: ${name}`);
@@ -140,9 +140,8 @@ export async function inspect(ctx: Ctx, kind?: 'image' | 'container' | 'volume')
   return status;
 }
 
-async function inspectOne(ctx: Ctx, e: Awaited<ReturnType<Ctx['io']['engine']>>, name: string, type: string, size: boolean): Promise<unknown> {
-  void ctx;
-  void size;
+/** Containers first, then images, then volumes, as `docker inspect` looks them up. */
+async function inspectOne(e: Awaited<ReturnType<Ctx['io']['engine']>>, name: string, type: string): Promise<unknown> {
   if (type === '' || type === 'container') {
     try {
       return inspectContainer((await getContainer(e, name)).state);

@@ -1,4 +1,5 @@
 import { host, type ByteStream } from '../host.ts';
+import { concatBytes } from '../util/bytes.ts';
 import { InvalidArgumentError, ResourceExhaustedError } from '../errors.ts';
 import type { Limits } from '../engine/engine.ts';
 
@@ -15,7 +16,7 @@ export async function sniff(src: ByteStream, what: string): Promise<{ compressio
     first.push(r.value);
     have += r.value.length;
   }
-  const head = concat(first);
+  const head = concatBytes(first);
   let compression: Compression = 'none';
   if (head[0] === 0x1f && head[1] === 0x8b) compression = 'gzip';
   else if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
@@ -36,16 +37,6 @@ export async function sniff(src: ByteStream, what: string): Promise<{ compressio
   return { compression, stream };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /**
  * Decompress when the stream is gzip, pass it through otherwise, and stop a

@@ -9,6 +9,7 @@ import { parseJson } from '../image/records.ts';
 import { formatTagged, parseReference } from '../image/reference.ts';
 import { importLayer } from '../layer/import.ts';
 import { openMaybeGzip } from '../layer/decompress.ts';
+import { concatBytes } from '../util/bytes.ts';
 import type { RefUpdate } from '../store/ref-store.ts';
 import type { ArchiveFile } from './archive-source.ts';
 import {
@@ -232,7 +233,7 @@ async function classify(src: ByteStream): Promise<{ kind: 'layer' | 'meta'; stre
     head.push(r.value);
     n += r.value.length;
   }
-  const first = concat(head);
+  const first = concatBytes(head);
   let kind: 'layer' | 'meta' = 'meta';
   if (first[0] === 0x1f && first[1] === 0x8b) kind = 'layer';
   else if (first.length >= 512 && (ascii(first, 257, 5) === 'ustar' || first.subarray(0, 512).every((b) => b === 0))) kind = 'layer';
@@ -269,19 +270,9 @@ async function collect(src: ByteStream, limit: number, what: string): Promise<Ui
     if (n > limit) throw new ResourceExhaustedError(`${what}: metadata larger than ${MAX_METADATA_BYTES} bytes in all`);
     parts.push(c);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function sha(b: Uint8Array): Digest {
   const h = host().sha256();

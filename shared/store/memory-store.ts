@@ -6,6 +6,7 @@ import type { BlobStore } from './blob-store.ts';
 import type { RefStore, RefUpdate } from './ref-store.ts';
 import type { Store } from './store.ts';
 import { Mutex } from '../util/mutex.ts';
+import { concatBytes } from '../util/bytes.ts';
 
 /** Blobs in a Map. Staging is kept separate so `discard` behaves as on disk. */
 export class MemoryBlobStore implements BlobStore {
@@ -52,15 +53,7 @@ export class MemoryBlobStore implements BlobStore {
       throw new DataLossError(`blob ${digest}: size ${size}, expected ${expected.size}`);
     }
     if (expected?.digest && expected.digest !== digest) throw new DigestMismatchError('blob', expected.digest, digest);
-    if (!this.find(digest)) {
-      const all = new Uint8Array(size);
-      let o = 0;
-      for (const p of parts) {
-        all.set(p, o);
-        o += p.length;
-      }
-      this.staged.set(digest, all);
-    }
+    if (!this.find(digest)) this.staged.set(digest, concatBytes(parts, size));
     return { digest, size };
   }
   async flush(): Promise<void> {
