@@ -1,5 +1,5 @@
 import type { FlagSpec } from '../cli/args.ts';
-import { shortcut, type CommandSpec, type ProgramSpec } from '../cli/command.ts';
+import { shortcut, StatusError, type CommandSpec, type ProgramSpec } from '../cli/command.ts';
 import type { Ctx, LayerboxIO } from './io.ts';
 
 /**
@@ -28,6 +28,8 @@ const f = {
 };
 const FORMAT = (what: string): FlagSpec => f.str('format', `Pretty-print ${what} using a Go template`);
 const FILTER = f.list('filter', "Filter output based on conditions provided", 'f');
+/** Prune commands keep -f for --force; their filter is long-only, as in docker. */
+const PRUNE_FILTER = f.list('filter', 'Provide filter values (e.g. \'until=<timestamp>\')');
 const FORCE = (help: string) => f.bool('force', help, 'f');
 
 const imageLs: Spec = {
@@ -88,7 +90,7 @@ const imagePrune: Spec = {
   usage: '[OPTIONS]',
   short: 'Remove unused images',
   args: { max: 0 },
-  flags: [f.bool('all', 'Remove all unused images, not just dangling ones', 'a'), FILTER, FORCE('Do not prompt for confirmation')],
+  flags: [f.bool('all', 'Remove all unused images, not just dangling ones', 'a'), PRUNE_FILTER, FORCE('Do not prompt for confirmation')],
   run: lazy(images, (m, c) => m.imagePrune(c)),
 };
 const imageBuild: Spec = {
@@ -245,7 +247,7 @@ const containerPrune: Spec = {
   usage: '[OPTIONS]',
   short: 'Remove all stopped containers',
   args: { max: 0 },
-  flags: [FILTER, FORCE('Do not prompt for confirmation')],
+  flags: [PRUNE_FILTER, FORCE('Do not prompt for confirmation')],
   run: lazy(containers, (m, c) => m.containerPrune(c)),
 };
 
@@ -288,7 +290,7 @@ const volumePrune: Spec = {
   usage: '[OPTIONS]',
   short: 'Remove all unused local volumes',
   args: { max: 0 },
-  flags: [FILTER, FORCE('Do not prompt for confirmation')],
+  flags: [PRUNE_FILTER, FORCE('Do not prompt for confirmation')],
   run: lazy(volumes, (m, c) => m.volumePrune(c)),
 };
 
@@ -305,7 +307,7 @@ const systemPrune: Spec = {
   usage: '[OPTIONS]',
   short: 'Remove unused data',
   args: { max: 0 },
-  flags: [f.bool('all', 'Remove all unused images not just dangling ones', 'a'), FILTER, FORCE('Do not prompt for confirmation'), f.bool('volumes', 'Prune volumes')],
+  flags: [f.bool('all', 'Remove all unused images not just dangling ones', 'a'), PRUNE_FILTER, FORCE('Do not prompt for confirmation'), f.bool('volumes', 'Prune volumes')],
   run: lazy(system, (m, c) => m.systemPrune(c)),
 };
 const systemCheck: Spec = {
@@ -328,7 +330,7 @@ const builderPrune: Spec = {
   usage: '',
   short: 'Remove build cache',
   args: { max: 0 },
-  flags: [f.bool('all', 'Remove all unused build cache, not just dangling ones', 'a'), FILTER, FORCE('Do not prompt for confirmation')],
+  flags: [f.bool('all', 'Remove all unused build cache, not just dangling ones', 'a'), PRUNE_FILTER, FORCE('Do not prompt for confirmation')],
   run: lazy(system, async (_m, c) => {
     const e = await c.io.engine(c.globals);
     const { prune } = await import('../engine/prune.ts');
@@ -345,6 +347,27 @@ const version: Spec = {
   flags: [FORMAT('the output')],
   run: lazy(system, (m, c) => m.version(c)),
 };
+
+/**
+ * Verbs a Docker tutorial uses that need running programs, which this version does not
+ * do yet: a clear message instead of "not a command".
+ */
+const notYet = (name: string): Spec => ({
+  name,
+  usage: '[OPTIONS] ...',
+  short: `${name} (needs running containers, not available yet)`,
+  hidden: true,
+  interspersed: false,
+  flags: [...RUN_FLAGS, f.bool('detach', 'Run container in background and print container ID', 'd'), f.bool('attach', 'Attach STDOUT/STDERR', 'a'), { name: 'time', shorthand: 't', type: 'int', help: 'Seconds to wait' } as FlagSpec].filter(
+    (x, i, all) => all.findIndex((y) => y.name === x.name || (y.shorthand && y.shorthand === x.shorthand)) === i,
+  ),
+  run: async () => {
+    throw new StatusError(
+      1,
+      `Error: 'layerbox ${name}' is not available yet: this version builds, stores and exchanges images and creates containers, but does not run programs. Try 'layerbox create', 'cp', 'diff', 'commit' and 'export'.`,
+    );
+  },
+});
 
 export const program: ProgramSpec<LayerboxIO> = {
   name: 'layerbox',
@@ -389,5 +412,6 @@ export const program: ProgramSpec<LayerboxIO> = {
     shortcut(imageSave),
     shortcut(imageTag),
     version,
+    ...['run', 'start', 'stop', 'exec', 'logs', 'attach', 'kill', 'restart', 'wait', 'top', 'pause', 'unpause'].map(notYet),
   ],
 };
