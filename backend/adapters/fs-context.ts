@@ -52,11 +52,10 @@ export class FsContext implements BuildContext {
   }
 
   /** Small files in one read (a stream per file costs more than the read itself); large ones streamed. */
-  open(path: string): ByteStream {
+  open(path: string, size?: number): ByteStream {
     const full = join(this.root, clean(path));
     return (async function* () {
-      const st = await stat(full);
-      if (st.size <= SMALL) {
+      if ((size ?? (await stat(full)).size) <= SMALL) {
         const b = await readFile(full);
         if (b.length) yield new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
         return;

@@ -57,10 +57,16 @@ export function selfOwner(): TempOwner {
   return self;
 }
 
-/** A fresh temp file name owned by this process. */
+/**
+ * A fresh temp file name owned by this process: pid, start time, then a random part
+ * drawn once per process plus a counter (a random draw per file cost more than the
+ * write of a small file).
+ */
+let unique: { prefix: string; n: number } | undefined;
 export function tempName(kind: string): string {
   const o = selfOwner();
-  return `${o.pid}-${o.start}-${randomBytes(6).toString('hex')}.${kind}`;
+  unique ??= { prefix: randomBytes(4).toString('hex'), n: 0 };
+  return `${o.pid}-${o.start}-${unique.prefix}${(unique.n++).toString(16).padStart(4, '0')}.${kind}`;
 }
 
 export function parseTempName(name: string): TempOwner | undefined {

@@ -29,7 +29,8 @@ export interface BuildContext {
   lstat(path: string): Promise<ContextEntry | undefined>;
   /** Children of a directory, sorted by name. */
   readdir(path: string): Promise<ContextEntry[]>;
-  open(path: string): ByteStream;
+  /** A file's bytes; `size`, when the caller knows it from `lstat`, saves a second look. */
+  open(path: string, size?: number): ByteStream;
 }
 
 export function readAll(ctx: BuildContext, path: string): Promise<Uint8Array> {

@@ -178,7 +178,7 @@ async function prefetch(req: CopyRequest, blobs: BlobStore, matches: SourceEntry
   const worker = async () => {
     while (next < files.length) {
       const e = files[next++]!;
-      const p = blobs.ingest(req.source.open(e.path), { size: e.size }).then((r) => r.digest);
+      const p = blobs.ingest(req.source.open(e.path, e.size), { size: e.size }).then((r) => r.digest);
       out.set(e.path, p);
       await p;
     }
@@ -205,7 +205,7 @@ function cached(src: CopySource): CopySource {
       if (!v) dirs.set(p, (v = src.readdir(p)));
       return v;
     },
-    open: (p) => src.open(p),
+    open: (p, size) => src.open(p, size),
     resolve: (p) => src.resolve(p),
   };
 }

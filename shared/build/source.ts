@@ -30,8 +30,8 @@ export interface CopySource {
   readonly label: string;
   lstat(path: string): Promise<SourceEntry | undefined>;
   readdir(path: string): Promise<SourceEntry[]>;
-  /** Content of a file entry that has no digest. */
-  open(path: string): ByteStream;
+  /** Content of a file entry that has no digest (`size` from its entry, when known). */
+  open(path: string, size?: number): ByteStream;
   /** Resolve symlinks inside the source's root (for the top level of a COPY source). */
   resolve(path: string): Promise<string>;
 }
@@ -71,8 +71,8 @@ export class ContextSource implements CopySource {
     return out;
   }
 
-  open(path: string): ByteStream {
-    return this.ctx.open(splitPath(path).join('/'));
+  open(path: string, size?: number): ByteStream {
+    return this.ctx.open(splitPath(path).join('/'), size);
   }
 
   async resolve(path: string): Promise<string> {
