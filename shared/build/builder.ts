@@ -1,14 +1,13 @@
 import type { Digest } from '../digest/digest.ts';
-import { shortId } from '../digest/digest.ts';
 import { DataLossError, InvalidArgumentError, LayerboxError, NotFoundError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { getImage, layerRecords, listImages, type Image } from '../engine/images.ts';
+import { getImage, imageFromRecord, layerRecords, listImages, type Image } from '../engine/images.ts';
 import { encodeConfig, stageImage, tagUpdates } from '../engine/image-writer.ts';
 import { emptyRoot, imageRootfs, stackRoot } from '../engine/rootfs.ts';
 import { refs } from '../engine/refs.ts';
 import { DEFAULT_PLATFORM, type ContainerConfig, type ImageConfig, type HistoryEntry } from '../image/config.ts';
 import { chainIds } from '../image/chain.ts';
-import { decodeImageRecord, decodeLayerRecord, type LayerRecord } from '../image/records.ts';
+import type { LayerRecord } from '../image/records.ts';
 import { formatTagged, parseTagged } from '../image/reference.ts';
 import { layerFromTree } from '../layer/layer.ts';
 import type { RefUpdate } from '../store/ref-store.ts';
@@ -463,17 +462,15 @@ class Builder {
     const d = (await this.e.refs.get(refs.cache(key))) ?? this.updates.find((u) => u.name === refs.cache(key))?.value ?? undefined;
     if (!d) return undefined;
     try {
-      const record = decodeImageRecord(await this.e.blobs.get(d), `build cache ${shortId(key)}`);
-      const config = JSON.parse(new TextDecoder().decode(await this.e.blobs.get(record.config))) as ImageConfig;
-      const layers: LayerRecord[] = [];
-      for (const l of record.layers) layers.push(decodeLayerRecord(await this.e.blobs.get(l), 'layer'));
+      const img = await imageFromRecord(this.e, d);
+      const layers = await layerRecords(this.e, img);
       let root = state.root;
       if (layers.length !== state.layers.length) {
-        const img: Image = { id: record.config, recordDigest: d, record, config, rawConfig: new Uint8Array(), tags: [] };
         const r = await imageRootfs(this.e, img);
         this.updates.push(...r.cache);
         root = r.root;
       }
+      const config = img.config;
       return { ...state, config, layers, root, key };
     } catch (err) {
       if (err instanceof DataLossError || err instanceof NotFoundError) return undefined; // a damaged entry is rebuilt

@@ -137,9 +137,8 @@ export async function cp(ctx: Ctx): Promise<void> {
     const intoExisting = await ctx.io.files.isDirectory(dst.path);
     // Into an existing folder the copy keeps its name; otherwise it takes the destination's.
     const top = intoExisting && !contents ? basename(src.path) : '.';
-    const dir = intoExisting ? dst.path : dst.path;
     if (!intoExisting && node.type !== 'dir' && dst.path.endsWith('/')) throw new StatusError(1, `Error: destination directory ${dst.path} does not exist`);
-    await ctx.io.files.extract(dir, rename(copyFromContainer(e, src.container, src.path, top, { follow }), top));
+    await ctx.io.files.extract(dst.path, rename(copyFromContainer(e, src.container, src.path, top, { follow }), top));
     return;
   }
   // Into a container.

@@ -4,7 +4,7 @@ import { formatTagged, parseTagged } from '../image/reference.ts';
 import { layerFromTree } from '../layer/layer.ts';
 import type { Engine } from './engine.ts';
 import { getContainer } from './containers.ts';
-import { loadImage, layerRecords } from './images.ts';
+import { imageFromRecord, layerRecords } from './images.ts';
 import { encodeConfig, stageImage, tagUpdates } from './image-writer.ts';
 
 export interface CommitOptions {
@@ -25,12 +25,8 @@ export interface CommitOptions {
  */
 export async function commitContainer(e: Engine, ref: string, opts: CommitOptions = {}): Promise<Digest> {
   const { state } = await getContainer(e, ref);
-  const base = await loadImage(e, state.Image).catch(async () => {
-    // The image may have been removed with `rmi -f`; the container still holds its record.
-    const record = await e.readJson<{ config: Digest; layers: Digest[]; v: 1 }>(state.ImageRecord, 'image record');
-    const rawConfig = await e.blobs.get(record.config);
-    return { id: state.Image, recordDigest: state.ImageRecord, record, rawConfig, config: JSON.parse(new TextDecoder().decode(rawConfig)) as ImageConfig, tags: [] };
-  });
+  // The container holds its image's record, so this works even after `rmi -f`.
+  const base = await imageFromRecord(e, state.ImageRecord);
   const baseLayers = await layerRecords(e, base);
   const empty = await isEmptyDiff(e, state.Upper);
   const layer = empty ? undefined : await layerFromTree(e.trees, e.blobs, state.Upper);

@@ -21,10 +21,15 @@ export interface Image {
 export async function loadImage(e: Engine, id: Digest, tags?: string[]): Promise<Image> {
   const recordDigest = await e.refs.get(refs.image(id));
   if (!recordDigest) throw new NotFoundError(`No such image: ${shortId(id)}`);
-  const record = decodeImageRecord(await e.blobs.get(recordDigest), `image ${shortId(id)}`);
+  return imageFromRecord(e, recordDigest, tags ?? (await tagsOf(e, id)));
+}
+
+/** An image from its record blob, whether or not it is published (a cache entry, an image removed under a container). */
+export async function imageFromRecord(e: Engine, recordDigest: Digest, tags: string[] = []): Promise<Image> {
+  const record = decodeImageRecord(await e.blobs.get(recordDigest), `image record ${shortId(recordDigest)}`);
   const rawConfig = await e.blobs.get(record.config);
-  const config = parseJson(rawConfig, `image config ${shortId(id)}`) as ImageConfig;
-  return { id, recordDigest, record, config, rawConfig, tags: tags ?? (await tagsOf(e, id)) };
+  const config = parseJson(rawConfig, `image config ${shortId(record.config)}`) as ImageConfig;
+  return { id: record.config, recordDigest, record, config, rawConfig, tags };
 }
 
 export async function tagsOf(e: Engine, id: Digest): Promise<string[]> {

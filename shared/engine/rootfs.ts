@@ -1,4 +1,3 @@
-import type { Digest } from '../digest/digest.ts';
 import { chainIds } from '../image/chain.ts';
 import { applyLayer } from '../layer/merge.ts';
 import type { DirNode } from '../tree/node.ts';
@@ -49,4 +48,3 @@ export async function stackRoot(e: Engine, lower: DirNode | undefined, layer: Di
   return applyLayer(e.trees, lower, layer);
 }
 
-export type { Digest };

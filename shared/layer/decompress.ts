@@ -1,5 +1,5 @@
 import { host, type ByteStream } from '../host.ts';
-import { concatBytes } from '../util/bytes.ts';
+import { peek } from '../util/bytes.ts';
 import { InvalidArgumentError, ResourceExhaustedError } from '../errors.ts';
 import type { Limits } from '../engine/engine.ts';
 
@@ -7,16 +7,7 @@ export type Compression = 'gzip' | 'none';
 
 /** Peek at the first bytes of a stream to tell its compression, without losing them. */
 export async function sniff(src: ByteStream, what: string): Promise<{ compression: Compression; stream: ByteStream }> {
-  const it = src[Symbol.asyncIterator]();
-  const first: Uint8Array[] = [];
-  let have = 0;
-  while (have < 6) {
-    const r = await it.next();
-    if (r.done) break;
-    first.push(r.value);
-    have += r.value.length;
-  }
-  const head = concatBytes(first);
+  const { head, stream } = await peek(src, 6);
   let compression: Compression = 'none';
   if (head[0] === 0x1f && head[1] === 0x8b) compression = 'gzip';
   else if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
@@ -26,14 +17,6 @@ export async function sniff(src: ByteStream, what: string): Promise<{ compressio
   } else if (head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58) {
     throw new InvalidArgumentError(`${what}: xz-compressed data is not supported (use gzip or plain tar)`);
   }
-  const stream = (async function* () {
-    if (head.length) yield head;
-    while (true) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  })();
   return { compression, stream };
 }
 

@@ -74,8 +74,3 @@ async function replaceAt(trees: TreeStore, dir: DirNode, path: string[], node: N
   }
   return { ...dir, tree: await trees.put([...entries]) };
 }
-
-/** Normalise a hardlink target to layer-relative form. */
-export function linkTargetPath(target: string): string {
-  return splitPath(target).join('/');
-}

@@ -9,7 +9,7 @@ import { parseJson } from '../image/records.ts';
 import { formatTagged, parseReference } from '../image/reference.ts';
 import { importLayer } from '../layer/import.ts';
 import { openMaybeGzip } from '../layer/decompress.ts';
-import { concatBytes } from '../util/bytes.ts';
+import { concatBytes, peek } from '../util/bytes.ts';
 import type { RefUpdate } from '../store/ref-store.ts';
 import type { ArchiveFile } from './archive-source.ts';
 import {
@@ -220,33 +220,9 @@ function checkBlobName(path: string, actual: Digest, what: string): void {
 
 /** Is this file a layer (a tar, maybe gzip-compressed) or metadata? Peeks without consuming. */
 async function classify(src: ByteStream): Promise<{ kind: 'layer' | 'meta'; stream: ByteStream }> {
-  const it = src[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let n = 0;
-  let ended = false;
-  while (n < 512) {
-    const r = await it.next();
-    if (r.done) {
-      ended = true;
-      break;
-    }
-    head.push(r.value);
-    n += r.value.length;
-  }
-  const first = concatBytes(head);
-  let kind: 'layer' | 'meta' = 'meta';
-  if (first[0] === 0x1f && first[1] === 0x8b) kind = 'layer';
-  else if (first.length >= 512 && (ascii(first, 257, 5) === 'ustar' || first.subarray(0, 512).every((b) => b === 0))) kind = 'layer';
-  const stream = (async function* () {
-    if (first.length) yield first;
-    if (ended) return;
-    while (true) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  })();
-  return { kind, stream };
+  const { head, stream } = await peek(src, 512);
+  const tar = head.length >= 512 && (ascii(head, 257, 5) === 'ustar' || head.subarray(0, 512).every((b) => b === 0));
+  return { kind: (head[0] === 0x1f && head[1] === 0x8b) || tar ? 'layer' : 'meta', stream };
 }
 
 function ascii(b: Uint8Array, off: number, len: number): string {

@@ -43,10 +43,10 @@ export async function* saveImages(e: Engine, names: string[], opts: SaveOptions 
   const images: Array<{ img: Image; tags: string[] }> = [];
   for (const n of names) {
     const img = await getImage(e, n);
-    const isTag = img.tags.some((t) => t === n || t === `${n}:latest`);
+    // A name saves that tag; an ID saves the image untagged.
     const tag = img.tags.find((t) => t === n || t === `${n}:latest`);
     const entry = images.find((x) => x.img.id === img.id);
-    const tags = isTag && tag ? [tag] : [];
+    const tags = tag ? [tag] : [];
     if (entry) entry.tags.push(...tags.filter((t) => !entry.tags.includes(t)));
     else images.push({ img, tags });
   }

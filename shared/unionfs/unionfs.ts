@@ -62,17 +62,17 @@ export class UnionFs {
         const meta = ue.implicit ? metaOf(le && le.type !== 'whiteout' && le.type !== 'hardlink' ? le : EMPTY_META) : metaOf(ue);
         return { node: this.dirNodeOf(meta), up: ue, ...(low ? { low } : {}) };
       }
-      if (ue.type === 'hardlink') return this.find('/' + ue.target, false);
+      if (ue.type === 'hardlink') return this.find('/' + ue.target);
       return { node: ue };
     }
     if (!le || le.type === 'whiteout') return undefined;
-    if (le.type === 'hardlink') return this.find('/' + le.target, false);
+    if (le.type === 'hardlink') return this.find('/' + le.target);
     if (le.type === 'dir') return { node: this.dirNodeOf(metaOf(le)), low: le };
     return { node: le };
   }
 
   /** Lexical lookup without following any symlink. */
-  private async find(path: string, _follow: boolean): Promise<Found | undefined> {
+  private async find(path: string): Promise<Found | undefined> {
     let cur = this.rootFound();
     for (const name of splitPath(path)) {
       if (cur.node.type !== 'dir') return undefined;
@@ -99,7 +99,7 @@ export class UnionFs {
         done.pop();
         continue;
       }
-      const here = await this.find('/' + [...done, name].join('/'), false);
+      const here = await this.find('/' + [...done, name].join('/'));
       if (here?.node.type === 'symlink' && (pending.length > 0 || followLast)) {
         if (++hops > MAX_SYMLINKS) throw new FsError('ELOOP', path);
         const target = here.node.target;
@@ -119,20 +119,20 @@ export class UnionFs {
 
   /** The merged node at `path` without following a final symlink. */
   async lstat(path: string): Promise<MetaNode | undefined> {
-    const f = await this.find(await this.resolve(path, false), false);
+    const f = await this.find(await this.resolve(path, false));
     return f?.node;
   }
 
   /** The merged node at `path`, following symlinks. */
   async stat(path: string): Promise<MetaNode | undefined> {
-    const f = await this.find(await this.resolve(path, true), false);
+    const f = await this.find(await this.resolve(path, true));
     return f?.node;
   }
 
   /** Merged children of a directory, sorted by name. */
   async readdir(path: string): Promise<Array<[string, MetaNode]>> {
     const real = await this.resolve(path, true);
-    const f = await this.find(real, false);
+    const f = await this.find(real);
     if (!f) throw new FsError('ENOENT', path);
     if (f.node.type !== 'dir') throw new FsError('ENOTDIR', path);
     const names = new Set<string>();
@@ -210,7 +210,7 @@ export class UnionFs {
    */
   async writeNode(path: string, node: Exclude<MetaNode, DirNode>): Promise<void> {
     const real = await this.resolveParent(path);
-    const existing = await this.find(real.full, false);
+    const existing = await this.find(real.full);
     if (existing?.node.type === 'dir') throw new FsError('EISDIR', path);
     const dir = await this.upperDir(real.parent);
     await dir.set(this.trees, real.name, node);
@@ -224,7 +224,7 @@ export class UnionFs {
     const t = await this.lstat(target);
     if (!t || t.type === 'dir') throw new FsError(t ? 'EPERM' : 'ENOENT', target);
     const real = await this.resolveParent(path);
-    const existing = await this.find(real.full, false);
+    const existing = await this.find(real.full);
     if (existing?.node.type === 'dir') throw new FsError('EISDIR', path);
     const dir = await this.upperDir(real.parent);
     await dir.set(this.trees, real.name, { type: 'hardlink', target: splitPath(await this.resolve(target, false)).join('/') });
@@ -233,7 +233,7 @@ export class UnionFs {
   /** Make a directory; with `parents`, make missing parents too (mkdir -p). */
   async mkdir(path: string, meta: Meta, opts: { parents?: boolean; exist_ok?: boolean } = {}): Promise<void> {
     const real = await this.resolve(path, true);
-    const existing = await this.find(real, false);
+    const existing = await this.find(real);
     if (existing) {
       if (existing.node.type === 'dir' && (opts.exist_ok || opts.parents)) return;
       throw new FsError('EEXIST', path);
@@ -249,7 +249,7 @@ export class UnionFs {
   /** Set a node's metadata (chmod/chown/utimes); copies the node up. */
   async setMeta(path: string, meta: Partial<Meta>, follow = true): Promise<void> {
     const real = await this.resolve(path, follow);
-    const f = await this.find(real, false);
+    const f = await this.find(real);
     if (!f) throw new FsError('ENOENT', path);
     const merged = { ...metaOf(f.node), ...meta };
     if (f.node.type === 'dir') {
@@ -267,7 +267,7 @@ export class UnionFs {
   /** Remove `path`; a directory needs `recursive` unless empty. Lower entries become whiteouts. */
   async remove(path: string, opts: { recursive?: boolean; missingOk?: boolean } = {}): Promise<void> {
     const p = await this.resolveParent(path);
-    const f = await this.find(p.full, false);
+    const f = await this.find(p.full);
     if (!f) {
       if (opts.missingOk) return;
       throw new FsError('ENOENT', path);
@@ -286,7 +286,7 @@ export class UnionFs {
     const name = parts.pop();
     if (name === undefined) throw new FsError('EINVAL', path);
     const parent = await this.resolve('/' + parts.join('/'), true);
-    const pf = await this.find(parent, false);
+    const pf = await this.find(parent);
     if (!pf) throw new FsError('ENOENT', path);
     if (pf.node.type !== 'dir') throw new FsError('ENOTDIR', path);
     return { parent, name, full: parent === '/' ? '/' + name : parent + '/' + name };
