@@ -1,7 +1,8 @@
 import type { Digest } from '../digest/digest.ts';
 import { DataLossError, InvalidArgumentError, LayerboxError, NotFoundError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { getImage, imageFromRecord, layerRecords, listImages, type Image } from '../engine/images.ts';
+import { imageFromRecord, layerRecords, type Image } from '../engine/images.ts';
+import { ensureImage, missingImageMessage } from '../engine/catalog.ts';
 import { encodeConfig, stageImage, tagUpdates } from '../engine/image-writer.ts';
 import { emptyRoot, imageRootfs, stackRoot } from '../engine/rootfs.ts';
 import { refs } from '../engine/refs.ts';
@@ -216,14 +217,10 @@ class Builder {
 
   private async imageOrExplain(ref: string, where: string): Promise<Image> {
     try {
-      return await getImage(this.e, ref);
+      return await ensureImage(this.e, ref, { locked: true });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      const have = (await listImages(this.e)).flatMap((i) => i.tags).sort();
-      const list = have.length ? `images here: ${have.join(', ')}` : 'the store has no images yet';
-      throw new InvalidArgumentError(
-        `${where}: image ${JSON.stringify(ref)} is not in the local store and layerbox builds offline (${list}); load it first with 'layerbox load -i image.tar'`,
-      );
+      throw new InvalidArgumentError(`${where}: ${await missingImageMessage(this.e, ref)}`);
     }
   }
 

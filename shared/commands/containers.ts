@@ -4,6 +4,7 @@ import { humanSize } from '../cli/units.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { createContainer, listContainers, removeContainer, containerChanges, type CreateOptions } from '../engine/containers.ts';
 import { commitContainer } from '../engine/commit.ts';
+import { ensureImage } from '../engine/catalog.ts';
 import { resolveImageId } from '../engine/images.ts';
 import { prune } from '../engine/prune.ts';
 import { ZERO_TIME } from '../engine/container-state.ts';
@@ -75,6 +76,7 @@ function parseMount(spec: string): NonNullable<CreateOptions['mounts']>[number] 
 export async function create(ctx: Ctx): Promise<void> {
   const e = await ctx.io.engine(ctx.globals);
   const opts = await createOptions(ctx);
+  await ensureImage(e, opts.image);
   const s = await e.write(() => createContainer(e, opts));
   out(ctx, s.Id);
 }

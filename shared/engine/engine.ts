@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import { TreeStore } from '../tree/tree-store.ts';
 import { parseJson } from '../image/records.ts';
 import { NotFoundError } from '../errors.ts';
+import type { Catalog } from './catalog.ts';
 
 /** Limits applied to everything that enters the store from outside. */
 export interface Limits {
@@ -27,6 +28,8 @@ export interface EngineOptions {
   limits?: Partial<Limits>;
   /** A fixed clock (ms since epoch), for reproducible tests. */
   now?: () => number;
+  /** Built-in images this host can make (see catalog.ts). */
+  catalog?: Catalog;
 }
 
 /**
@@ -37,6 +40,7 @@ export interface EngineOptions {
 export class Engine {
   readonly trees: TreeStore;
   readonly limits: Limits;
+  readonly catalog: Catalog | undefined;
   private readonly clock: () => number;
 
   constructor(
@@ -45,6 +49,7 @@ export class Engine {
   ) {
     this.trees = new TreeStore(store.blobs);
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.catalog = opts.catalog;
     this.clock = opts.now ?? (() => host().now());
   }
 

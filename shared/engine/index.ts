@@ -15,3 +15,5 @@ export { prune, type PruneResult } from './prune.ts';
 export { diskUsage, type Usage, type UsageRow } from './usage.ts';
 export { checkReferences } from './check.ts';
 export { inspectImage, inspectContainer, inspectVolume } from './inspect.ts';
+export { buildRecipe, type ImageRecipe, type RecipeEntry } from './recipe.ts';
+export { ensureImage, missingImageMessage, seedStore, type Catalog } from './catalog.ts';
