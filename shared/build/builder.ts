@@ -50,6 +50,34 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Warnings (unused build args, lint findings). */
   warn?: (line: string) => void;
+  /** Runs RUN steps; without one a build that reaches RUN fails, naming the line. */
+  runner?: BuildRunner;
+}
+
+/** What a RUN step asks of the runtime: run argv over a root filesystem, return its changes. */
+export interface RunRequest {
+  /** The merged root the step starts from (read-only lower layer). */
+  root: DirNode;
+  argv: string[];
+  env: string[];
+  cwd: string;
+  /** `USER` as written (name or uid, optional `:group`); '' for root. */
+  user: string;
+  /** Output as it arrives (the build log shows it). */
+  output(bytes: Uint8Array): void;
+  /** `file:line` of the instruction, for messages. */
+  where: string;
+}
+
+export interface RunResult {
+  /** Exit status (128+n when killed by signal n). */
+  status: number;
+  /** The step's writable layer: a diff tree over `root`. */
+  upper: DirNode;
+}
+
+export interface BuildRunner {
+  run(req: RunRequest): Promise<RunResult>;
 }
 
 export interface BuildResult {
@@ -367,10 +395,7 @@ class Builder {
         return this.finish({ ...state, args }, structuredClone(state.config), `ARG ${texts.join(' ')}`, undefined, values, v);
       }
       case 'run':
-        throw new DockerfileError(
-          `RUN ${inst.command.join(' ')}: running commands during a build is not supported by this version of layerbox yet; copy prepared files with COPY instead`,
-          inst.location,
-        );
+        return this.runStep(state, inst, where, v);
       case 'copy':
       case 'add':
         return this.copyStep(stage, state, inst, where, expand, v);
@@ -391,6 +416,71 @@ class Builder {
     }
   }
 
+  /**
+   * RUN: the command runs over the stage's root with the stage's ENV, ARGs, WORKDIR and
+   * USER; what it changes becomes the step's layer (an empty one when it changes
+   * nothing, as BuildKit records). Cached like any step: the key covers the command and
+   * the ARG values in force, shown in history as BuildKit writes them (`|2 A=1 B=2 …`).
+   */
+  private async runStep(state: StageState, inst: Extract<Instruction, { kind: 'run' }>, where: string, v: ReturnType<BuildLog['step']>): Promise<StageState> {
+    const c = state.config.config ?? {};
+    const shell = c.Shell ?? ['/bin/sh', '-c'];
+    let argv: string[];
+    if (inst.form === 'exec') argv = [...inst.command];
+    else {
+      const text = inst.command.join(' ');
+      const only = inst.heredocs.length === 1 && /^\s*\d*<<-?\s*\S+\s*$/.test(text);
+      // A heredoc that is the whole command is the script; otherwise the shell reads the
+      // bodies after the command line, as it would from a script file.
+      argv = [...shell, only ? inst.heredocs[0]!.content : [text, ...inst.heredocs.map((h) => h.content + h.name)].join('\n')];
+    }
+    // ARGs in force, in declaration order; an ENV of the same name shows its value.
+    const args: string[] = [];
+    for (const [name, value] of state.args) {
+      const env = getEnv(c.Env, name);
+      if (env !== undefined) args.push(`${name}=${env}`);
+      else if (value !== undefined) args.push(`${name}=${value}`);
+    }
+    const shown = inst.form === 'exec' ? argv.join(' ') : [...shell, inst.command.join(' ')].join(' ');
+    const text = `RUN ${args.length ? `|${args.length} ${args.join(' ')} ` : ''}${shown} # buildkit`;
+    if (inst.mounts.length) {
+      throw new DockerfileError(`RUN --mount=${inst.mounts[0]}: build mounts are not supported by layerbox; COPY the files into the image instead`, inst.location);
+    }
+    const runner = this.opts.runner;
+    if (!runner) {
+      throw new DockerfileError(`RUN ${inst.command.join(' ')}: this layerbox host cannot run programs during a build`, inst.location);
+    }
+    const env = [...(c.Env ?? [])];
+    for (const [name, value] of state.args) {
+      if (value !== undefined && getEnv(env, name) === undefined) env.push(`${name}=${value}`);
+    }
+    const produce = async (): Promise<DirNode> => {
+      // The log shows whole lines; a chunk may end mid-line.
+      let partial = '';
+      const dec = new TextDecoder();
+      const r = await runner.run({
+        root: state.root,
+        argv,
+        env,
+        cwd: c.WorkingDir || '/',
+        user: c.User ?? '',
+        output: (b) => {
+          const text = partial + dec.decode(b, { stream: true });
+          const cut = text.lastIndexOf('\n');
+          if (cut >= 0) v.log(text.slice(0, cut));
+          partial = text.slice(cut + 1);
+        },
+        where,
+      });
+      if (partial) v.log(partial);
+      if (r.status !== 0) {
+        throw new DockerfileError(`executor failed running [${argv.join(' ')}]: exit code: ${r.status}`, inst.location);
+      }
+      return r.upper;
+    };
+    return this.finish(state, structuredClone(state.config), text, produce, inst.heredocs.map((h) => h.content), v);
+  }
+
   /** Whether CMD was set in this stage before `inst` (then ENTRYPOINT keeps it). */
   private stageSetCmd(stage: Stage, inst: Instruction): boolean {
     const i = stage.instructions.indexOf(inst);
@@ -405,7 +495,7 @@ class Builder {
     state: StageState,
     config: ImageConfig,
     historyText: string,
-    layerRoot: DirNode | undefined,
+    layerRoot: DirNode | undefined | (() => Promise<DirNode>),
     extra: string[],
     v: ReturnType<BuildLog['step']>,
     opts: { workdir?: string; history?: boolean } = {},
@@ -420,6 +510,8 @@ class Builder {
     }
     let root = state.root;
     let layer: LayerRecord | undefined;
+    // A RUN step's layer is made only on a cache miss: running is the expensive part.
+    if (typeof layerRoot === 'function') layerRoot = await layerRoot();
     if (layerRoot) layer = await layerFromTree(this.e.trees, this.e.blobs, layerRoot);
     else if (workdir) {
       // WORKDIR makes its folder if missing, and always records a layer (empty when
