@@ -24,6 +24,8 @@ export interface Cred {
   gid: number;
   /** Supplementary groups. */
   groups?: readonly number[];
+  /** The calling process, for synthetic files whose content depends on it (`/proc/self`). */
+  pid?: number;
 }
 
 export const ROOT_CRED: Cred = { uid: 0, gid: 0 };
@@ -49,6 +51,21 @@ export interface DirEntry {
   name: string;
   ino: Ino;
   type: FileType;
+  /**
+   * The cookie that continues a listing after this entry (`readdir(cred, ino, next)`). It
+   * names the entry's place, not an index, so it stays valid while other entries are
+   * added or removed.
+   */
+  next?: number;
+}
+
+/** Sizes of the filesystem holding an inode (statfs); blocks of `blockSize` bytes. */
+export interface StatFs {
+  blockSize: number;
+  blocks: number;
+  blocksFree: number;
+  files: number;
+  filesFree: number;
 }
 
 export interface OpenFlags {
@@ -66,6 +83,10 @@ export interface OpenFlags {
 
 export interface SetAttr {
   mode?: number;
+  /**
+   * chown: -1 leaves one unchanged, as chown(2) takes it (a chown that changes neither
+   * still clears setuid/setgid as Linux does); absent means no chown at all.
+   */
   uid?: number;
   gid?: number;
   size?: number;
@@ -87,10 +108,17 @@ export interface FsApi {
   /** Release a reference taken by `open`. */
   close(ino: Ino): void;
   read(ino: Ino, offset: number, length: number): Uint8Array;
-  /** Write at `offset` (the caller computes append offsets), growing the file. Returns bytes written. */
-  write(ino: Ino, offset: number, data: Uint8Array): number;
-  /** Entries of a directory, without `.` and `..`, in a stable order (cookies index into it). */
-  readdir(cred: Cred, ino: Ino): DirEntry[];
+  /**
+   * Write at `offset` (the caller computes append offsets), growing the file. Returns bytes
+   * written. With the writer's `cred`, a write by anyone but root clears setuid (and
+   * setgid where Linux does), as the kernel does on write.
+   */
+  write(ino: Ino, offset: number, data: Uint8Array, cred?: Cred): number;
+  /**
+   * Entries of a directory, without `.` and `..`, in a stable order (cookies index into it).
+   * With `cookie` (a `next` of an earlier entry), only the entries after that one.
+   */
+  readdir(cred: Cred, ino: Ino, cookie?: number): DirEntry[];
   mkdir(cred: Cred, dir: Ino, path: string, mode: number): Ino;
   /** Create a device, fifo or other special node (root only for devices). */
   mknod(cred: Cred, dir: Ino, path: string, type: FileType, mode: number, rdev?: { major: number; minor: number }): Ino;
@@ -105,4 +133,8 @@ export interface FsApi {
   setattr(cred: Cred, ino: Ino, attr: SetAttr): void;
   /** Check access like access(2): `want` is a mask of 4 (read), 2 (write), 1 (execute). */
   access(cred: Cred, ino: Ino, want: number): boolean;
+  /** Sizes and inode counts of the filesystem holding `ino` (statfs). */
+  statfs?(ino: Ino): StatFs;
+  /** The absolute path of a directory inode, or undefined when it has none (removed, not a directory). */
+  pathOf?(ino: Ino): string | undefined;
 }
