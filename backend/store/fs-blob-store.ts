@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { open, opendir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, read, readFileSync, readSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
+import { open, opendir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../../shared/digest/digest.ts';
 import { DataLossError, DigestMismatchError, NotFoundError } from '../../shared/errors.ts';
 import type { ByteStream } from '../../shared/host.ts';
 import type { BlobStore } from '../../shared/store/blob-store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
-import { concatBytes } from '../../shared/util/bytes.ts';
 import { fsyncDir, makeDurable, prepareSyncfs, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
 import { ignoreMissing, isMissing, tempName } from './temp-file.ts';
@@ -20,7 +19,11 @@ export interface FsBlobStoreOptions {
 interface Staged {
   path: string;
   size: number;
-  /** The bytes, kept for small blobs until flush, so an operation reading back what it just wrote (a layer's tar) does not go to disk. */
+  /**
+   * The bytes of a small blob given to `put` (a directory, a config, a record), kept
+   * until flush: an operation reads those back at once. Streams given to `ingest`
+   * (file contents) are not kept; reading them back goes to the page cache.
+   */
   bytes?: Uint8Array;
 }
 
@@ -32,8 +35,13 @@ const KEEP_TOTAL = 512 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 /** Read and write in chunks of this size; also the write buffer of `ingest`. */
 const CHUNK = 256 * 1024;
-/** Renames and unlinks in flight at once during flush and discard. */
-const PARALLEL = 16;
+/**
+ * Blobs up to this size are read and written with synchronous calls. For a small file
+ * in the page cache each call takes microseconds, less than one trip through libuv's
+ * thread pool (and a promise-API read is four trips: open, fstat, read, close); most
+ * blobs an operation touches (directories, configs, records) are a few hundred bytes.
+ */
+const SMALL_IO = 128 * 1024;
 
 /**
  * Blobs as files `blobs/sha256/<hex>` (mode 0444) under a store root.
@@ -42,7 +50,9 @@ const PARALLEL = 16;
  * file staged: it is readable through this object at once. `flush` makes the whole
  * staged batch durable behind one barrier (see durability.ts), renames each file into
  * `blobs/sha256/`, then fsyncs that folder, so a blob is visible to other processes
- * only once its bytes are safe. A blob already stored is not written again (two
+ * only once its bytes are safe. The same barrier can cover files the caller publishes
+ * right after the blobs (the store's next refs.json), so an operation that stores blobs
+ * and flips refs waits for three barriers in a row: bytes, blob names, ref file name. A blob already stored is not written again (two
  * processes flushing the same new blob at the same moment both rename; the second
  * replaces the file by identical bytes, atomically).
  */
@@ -81,6 +91,8 @@ export class FsBlobStore implements BlobStore {
   async get(d: Digest): Promise<Uint8Array> {
     const mem = this.staged.get(d)?.bytes;
     if (mem) return mem;
+    const small = this.withFileSync(d, readSmallSync);
+    if (small) return small;
     const b = await this.withFile(d, (path) => readFile(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
@@ -89,6 +101,11 @@ export class FsBlobStore implements BlobStore {
     const mem = this.staged.get(d)?.bytes;
     if (mem) {
       yield mem;
+      return;
+    }
+    const small = this.withFileSync(d, readSmallSync);
+    if (small) {
+      yield small;
       return;
     }
     const fh = await this.withFile(d, (path) => open(path, 'r'));
@@ -104,10 +121,33 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async scan(d: Digest, sink: (chunk: Uint8Array) => void): Promise<number> {
+    const mem = this.staged.get(d)?.bytes;
+    if (mem) {
+      sink(mem);
+      return mem.length;
+    }
+    const fd = this.withFileSync(d, (path) => openSync(path, 'r'));
+    const buf = takeBuffer();
+    try {
+      const small = fstatSync(fd).size <= SMALL_IO;
+      let total = 0;
+      for (;;) {
+        const n = small ? readSync(fd, buf, 0, buf.length, null) : await readInto(fd, buf);
+        if (n === 0) return total;
+        sink(buf.subarray(0, n));
+        total += n;
+      }
+    } finally {
+      giveBuffer(buf);
+      closeSync(fd);
+    }
+  }
+
   async size(d: Digest): Promise<number> {
     const s = this.staged.get(d);
     if (s) return s.size;
-    return (await this.withFile(d, (path) => stat(path))).size;
+    return this.withFileSync(d, (path) => statSync(path).size);
   }
 
   async put(bytes: Uint8Array, expected?: Digest): Promise<Digest> {
@@ -116,7 +156,8 @@ export class FsBlobStore implements BlobStore {
     if (this.staged.has(d) || this.isStored(d)) return d;
     const path = join(this.layout.tmpDir, tempName('blob'));
     try {
-      await writeFile(path, bytes, { flag: 'wx', mode: 0o444 });
+      if (bytes.length <= SMALL_IO) writeFileSync(path, bytes, { flag: 'wx', mode: 0o444 });
+      else await writeFile(path, bytes, { flag: 'wx', mode: 0o444 });
     } catch (e) {
       await unlink(path).catch(() => {});
       throw e;
@@ -125,53 +166,59 @@ export class FsBlobStore implements BlobStore {
     return d;
   }
 
+  /**
+   * Hash and write the stream to a temp file as it arrives. A chunk is hashed and
+   * written (or copied into a pooled buffer that gathers small chunks into one write)
+   * before the next is asked for, so the producer may reuse its buffer and nothing is
+   * copied into fresh memory: allocating and first touching memory is costly, and a
+   * build ingests every byte of its context.
+   */
   async ingest(src: ByteStream, expected?: { digest?: Digest; size?: number }): Promise<{ digest: Digest; size: number }> {
     // Bytes already stored are only hashed, to verify them and learn the size.
     const known = expected?.digest !== undefined && (await this.has(expected.digest));
     const path = known ? undefined : join(this.layout.tmpDir, tempName('blob'));
-    const fh = path ? await open(path, 'wx', 0o444) : undefined;
+    const fd = path ? openSync(path, 'wx', 0o444) : undefined;
+    const gather = fd !== undefined ? takeBuffer() : undefined;
+    let open = fd !== undefined;
     let ok = false;
     try {
       const h = createHash('sha256');
-      const pending: Uint8Array[] = [];
-      // Every chunk, while the blob is small enough to keep in memory until flush.
-      let all: Uint8Array[] | undefined = fh ? [] : undefined;
-      let pendingBytes = 0;
       let size = 0;
+      let n = 0;
       for await (const chunk of src) {
         h.update(chunk);
         size += chunk.length;
         if (expected?.size !== undefined && size > expected.size) {
           throw new DataLossError(`blob: more than the expected ${expected.size} bytes`);
         }
-        if (!fh) continue;
-        // Copy: the producer may reuse its buffer once we ask for the next chunk.
-        const copy = chunk.slice();
-        pending.push(copy);
-        if (all && size <= KEEP_BLOB) all.push(copy);
-        else all = undefined;
-        pendingBytes += chunk.length;
-        if (pendingBytes >= CHUNK) {
-          await writeAll(fh, pending.splice(0));
-          pendingBytes = 0;
+        if (fd === undefined || gather === undefined) continue;
+        if (chunk.length >= DIRECT_WRITE || n + chunk.length > gather.length) {
+          if (n) await writeFully(fd, gather.subarray(0, n));
+          n = 0;
+        }
+        if (chunk.length >= DIRECT_WRITE) await writeFully(fd, chunk);
+        else {
+          gather.set(chunk, n);
+          n += chunk.length;
         }
       }
-      const keep = all && this.kept + size <= KEEP_TOTAL ? concatBytes(all, size) : undefined;
-      if (fh) await writeAll(fh, pending);
+      if (fd !== undefined && gather !== undefined && n) await writeFully(fd, gather.subarray(0, n));
       const digest = ('sha256:' + h.digest('hex')) as Digest;
       if (expected?.size !== undefined && size !== expected.size) {
         throw new DataLossError(`blob ${digest}: size ${size}, expected ${expected.size}`);
       }
       if (expected?.digest && expected.digest !== digest) throw new DigestMismatchError('blob', expected.digest, digest);
       ok = true;
-      if (fh) await fh.close();
-      if (path) await this.stage(digest, path, size, keep);
+      if (fd !== undefined) {
+        open = false;
+        closeSync(fd);
+      }
+      if (path) await this.stage(digest, path, size);
       return { digest, size };
     } finally {
-      if (!ok && fh) {
-        await fh.close().catch(() => {});
-        await unlink(path!).catch(() => {});
-      }
+      if (gather) giveBuffer(gather);
+      if (open) closeSync(fd!);
+      if (!ok && path) unlinkQuietly(path);
     }
   }
 
@@ -188,24 +235,32 @@ export class FsBlobStore implements BlobStore {
     if (this.durability !== 'fsync' && this.staged.size === SYNCFS_MIN_FILES >> 1) prepareSyncfs();
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Make every staged blob durable, then visible. `alongside` are more files on the
+   * store's filesystem whose bytes must be durable before the caller publishes them
+   * (the next refs.json): they join the same barrier instead of paying one of their own.
+   */
+  async flush(alongside: readonly string[] = []): Promise<void> {
     await this.batch.run(async () => {
       const entries = [...this.staged];
-      if (entries.length === 0) return;
       // 1. one durability barrier for the whole batch
-      await makeDurable(this.layout.root, entries.map(([, s]) => s.path), this.durability);
-      // 2. publish each file; 3. make the renames themselves durable
-      await forEachLimited(entries, PARALLEL, async ([d, s]) => {
-        const target = this.layout.blobPath(d);
-        if (this.isStored(d)) await unlink(s.path).catch(ignoreMissing);
-        else await rename(s.path, target);
+      await makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...alongside], this.durability);
+      // 2. publish each file: a rename is a metadata update of microseconds, done in line
+      let renamed = false;
+      for (const [d, s] of entries) {
+        if (this.isStored(d)) unlinkQuietly(s.path);
+        else {
+          renameSync(s.path, this.layout.blobPath(d));
+          renamed = true;
+        }
         // A reader that looked up the staged path now falls back to the blob path.
         if (this.staged.get(d) === s) {
           this.staged.delete(d);
           if (s.bytes) this.kept -= s.size;
         }
-      });
-      await fsyncDir(this.layout.sha256Dir);
+      }
+      // 3. make the renames themselves durable
+      if (renamed) await fsyncDir(this.layout.sha256Dir);
     });
   }
 
@@ -214,7 +269,7 @@ export class FsBlobStore implements BlobStore {
       const entries = [...this.staged];
       this.staged.clear();
       this.kept = 0;
-      await forEachLimited(entries, PARALLEL, ([, s]) => unlink(s.path).catch(ignoreMissing));
+      for (const [, s] of entries) unlinkQuietly(s.path);
     });
   }
 
@@ -248,28 +303,96 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
   }
+
+  /**
+   * The blob's bytes without waiting, staged or stored, or undefined when absent: a
+   * running process reads files of its container synchronously (the runtime's working
+   * set), and a build's RUN step may read files an earlier step has only staged.
+   */
+  getSync(d: Digest): Uint8Array | undefined {
+    const mem = this.staged.get(d)?.bytes;
+    if (mem) return mem;
+    try {
+      return this.withFileSync(d, (p) => new Uint8Array(readFileSync(p)));
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  /** `withFile` for synchronous `f`. */
+  private withFileSync<T>(d: Digest, f: (path: string) => T): T {
+    const s = this.staged.get(d);
+    if (s) {
+      try {
+        return f(s.path);
+      } catch (e) {
+        if (!isMissing(e)) throw e;
+      }
+    }
+    try {
+      return f(this.layout.blobPath(d));
+    } catch (e) {
+      if (isMissing(e)) throw new NotFoundError(`blob ${d} not found in ${this.layout.root}`);
+      throw e;
+    }
+  }
 }
 
 export function sha256Hex(bytes: Uint8Array): Digest {
   return ('sha256:' + createHash('sha256').update(bytes).digest('hex')) as Digest;
 }
 
-async function writeAll(fh: FileHandle, parts: Uint8Array[]): Promise<void> {
-  if (parts.length === 0) return;
-  // writev may write less than asked; carry on from where it stopped.
-  let rest = parts;
-  while (rest.length) {
-    const { bytesWritten } = await fh.writev(rest);
-    let n = bytesWritten;
-    while (rest.length && n >= rest[0]!.length) n -= rest.shift()!.length;
-    if (n > 0) rest[0] = rest[0]!.subarray(n);
+/** Chunks of this size or more are written from the producer's buffer as they are. */
+const DIRECT_WRITE = 64 * 1024;
+/** Gathering buffers of `ingest`, reused: a build ingests thousands of files. */
+const buffers: Uint8Array[] = [];
+
+function takeBuffer(): Uint8Array {
+  return buffers.pop() ?? new Uint8Array(CHUNK);
+}
+
+function giveBuffer(b: Uint8Array): void {
+  if (buffers.length < 32) buffers.push(b);
+}
+
+/** Write all of `bytes` at the file's position (libuv's pool: the disk may be slow). */
+async function writeFully(fd: number, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length; ) {
+    off += await new Promise<number>((resolve, reject) =>
+      write(fd, bytes, off, bytes.length - off, null, (e, n) => (e ? reject(e) : resolve(n))),
+    );
   }
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, f: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await f(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/** Read into `buf` from the file's position (libuv's pool); resolves the count. */
+function readInto(fd: number, buf: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buf, 0, buf.length, null, (e, n) => (e ? reject(e) : resolve(n))));
+}
+
+/** The whole file if it is at most SMALL_IO bytes, read with synchronous calls; else undefined. */
+function readSmallSync(path: string): Uint8Array | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > SMALL_IO) return undefined;
+    const buf = new Uint8Array(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? buf : buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    ignoreMissing(e);
+  }
 }

@@ -1,7 +1,5 @@
-import { close, fstat, fsync, open, read, write, type BigIntStats } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { close, closeSync, fstatSync, fsync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { isDigest, type Digest } from '../../shared/digest/digest.ts';
 import { DataLossError, FailedPreconditionError, InvalidArgumentError } from '../../shared/errors.ts';
 import type { RefStore, RefUpdate } from '../../shared/store/ref-store.ts';
@@ -10,14 +8,14 @@ import { fsyncDir } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
 import { isMissing, tempName } from './temp-file.ts';
 
-const openFd = promisify(open);
-const closeFd = promisify(close);
-const readFd = promisify(read);
-const fsyncFd = promisify(fsync);
-const writeFd = (fd: number, b: Buffer, off: number, len: number) =>
-  new Promise<{ bytesWritten: number }>((res, rej) => write(fd, b, off, len, null, (e, n) => (e ? rej(e) : res({ bytesWritten: n }))));
-const fstatBig = (fd: number) =>
-  new Promise<BigIntStats>((res, rej) => fstat(fd, { bigint: true }, (e, s) => (e ? rej(e) : res(s))));
+const fsyncFd = (fd: number) => new Promise<void>((res, rej) => fsync(fd, (e) => (e ? rej(e) : res())));
+
+/**
+ * Makes the bytes of a written but unpublished refs.json durable (`tmp` is its path),
+ * along with whatever else must be durable before refs flip: the store passes the blob
+ * flush here, so blobs and refs share one barrier. Called under the store lock.
+ */
+export type RefPublisher = (tmp: string | undefined) => Promise<void>;
 
 /** One parsed version of refs.json. */
 interface Snapshot {
@@ -41,8 +39,10 @@ interface Snapshot {
  * reused by a newer refs.json: comparing `stat(refs.json).ino` with the cached inode
  * tells exactly whether the file changed, at the cost of one stat per read.
  *
- * `update` runs its read-check-write under the store's lock (`withLock`), which joins a
- * lock the caller already holds.
+ * `update` runs its read-check-write under the store's lock (`withLock`, which joins the
+ * lock when the store holds it). Reading and writing the file use synchronous calls:
+ * it is small and local, and each call costs less than a trip through the thread pool;
+ * only the fsyncs, which wait for the disk, are asynchronous.
  */
 export class FsRefStore implements RefStore {
   private snap: Snapshot = { ino: -1n, fd: -1, refs: new Map() };
@@ -70,9 +70,14 @@ export class FsRefStore implements RefStore {
     return out;
   }
 
-  async update(updates: RefUpdate[]): Promise<void> {
+  /**
+   * Apply `updates` atomically. With `publish`, it is called once the checks passed and
+   * the new file is written (with no file when nothing changes), to make it durable
+   * together with the caller's blobs; a failed check throws before it is called.
+   */
+  async update(updates: RefUpdate[], publish?: RefPublisher): Promise<void> {
     for (const u of updates) validateUpdate(u);
-    if (updates.length === 0) return;
+    if (updates.length === 0 && !publish) return;
     await this.withLock(() =>
       this.writing.run(async () => {
         const cur = await this.current();
@@ -90,10 +95,15 @@ export class FsRefStore implements RefStore {
           if (u.value === null) next.delete(u.name);
           else next.set(u.name, u.value);
         }
-        if (sameRefs(cur.refs, next)) return;
-        await this.write(next);
+        if (sameRefs(cur.refs, next)) return publish?.(undefined);
+        await this.write(next, publish);
       }),
     );
+  }
+
+  /** Resolves once every update started so far has finished. */
+  settled(): Promise<void> {
+    return this.writing.run(async () => {});
   }
 
   /** Release the cached descriptor. The store stays usable; the next read reopens. */
@@ -101,38 +111,35 @@ export class FsRefStore implements RefStore {
     await this.reload.run(async () => {
       const fd = this.snap.fd;
       this.snap = { ino: -1n, fd: -1, refs: new Map() };
-      if (fd >= 0) await closeFd(fd);
+      if (fd >= 0) closeSync(fd);
     });
   }
 
   /** The current version of refs.json, parsed at most once per version. */
   private current(): Promise<Snapshot> {
-    return this.reload.run(async () => {
-      let ino = 0n;
-      try {
-        ino = (await stat(this.layout.refsFile, { bigint: true })).ino;
-      } catch (e) {
-        if (!isMissing(e)) throw e;
-      }
-      if (ino === this.snap.ino) return this.snap;
-      if (ino === 0n) return this.replace({ ino, fd: -1, refs: new Map() });
-      let fd: number;
-      try {
-        fd = await openFd(this.layout.refsFile, 'r');
-      } catch (e) {
-        // Removed between stat and open (updates replace it, never remove it): absent means empty.
-        if (isMissing(e)) return this.replace({ ino: 0n, fd: -1, refs: new Map() });
-        throw e;
-      }
-      try {
-        const st = await fstatBig(fd);
-        const text = await readAll(fd, Number(st.size));
-        return this.replace({ ino: st.ino, fd, refs: parseRefs(text, this.layout.refsFile) });
-      } catch (e) {
-        await closeFd(fd);
-        throw e;
-      }
-    });
+    return this.reload.run(async () => this.currentSync());
+  }
+
+  private currentSync(): Snapshot {
+    const ino = statSync(this.layout.refsFile, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+    if (ino === this.snap.ino) return this.snap;
+    if (ino === 0n) return this.replace({ ino, fd: -1, refs: new Map() });
+    let fd: number;
+    try {
+      fd = openSync(this.layout.refsFile, 'r');
+    } catch (e) {
+      // Removed between stat and open (updates replace it, never remove it): absent means empty.
+      if (isMissing(e)) return this.replace({ ino: 0n, fd: -1, refs: new Map() });
+      throw e;
+    }
+    try {
+      const st = fstatSync(fd, { bigint: true });
+      const text = readAll(fd, Number(st.size));
+      return this.replace({ ino: st.ino, fd, refs: parseRefs(text, this.layout.refsFile) });
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
 
   private replace(s: Snapshot): Snapshot {
@@ -142,26 +149,34 @@ export class FsRefStore implements RefStore {
     return s;
   }
 
-  /** Write a new refs.json: temp file, fsync, rename over, fsync the folder. */
-  private async write(refs: Map<string, Digest>): Promise<void> {
+  /**
+   * Write a new refs.json: temp file, fsync (or `publish`, whose barrier covers it),
+   * rename over, fsync the folder.
+   */
+  private async write(refs: Map<string, Digest>, publish?: RefPublisher): Promise<void> {
     const sorted = [...refs.keys()].sort(compareNames);
     const bytes = Buffer.from(formatRefs(sorted, refs), 'utf8');
     const tmp = join(this.layout.tmpDir, tempName('refs'));
-    const fd = await openFd(tmp, 'wx+', 0o644);
+    const fd = openSync(tmp, 'wx+', 0o644);
     let kept = false;
     try {
-      for (let off = 0; off < bytes.length; ) off += (await writeFd(fd, bytes, off, bytes.length - off)).bytesWritten;
-      await fsyncFd(fd);
-      const { ino } = await fstatBig(fd);
-      await rename(tmp, this.layout.refsFile);
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      if (publish) await publish(tmp);
+      else await fsyncFd(fd);
+      const { ino } = fstatSync(fd, { bigint: true });
+      renameSync(tmp, this.layout.refsFile);
       // The new version is in place; keep its descriptor as the cache before anything else can fail.
       await this.reload.run(async () => void this.replace({ ino, fd, refs, sorted }));
       kept = true;
       await fsyncDir(this.layout.root);
     } catch (e) {
       if (!kept) {
-        await closeFd(fd).catch(() => {});
-        await unlink(tmp).catch(() => {});
+        closeSync(fd);
+        try {
+          unlinkSync(tmp);
+        } catch {
+          // renamed or removed already
+        }
       }
       throw e;
     }
@@ -226,12 +241,12 @@ export function parseRefs(text: string, where: string): Map<string, Digest> {
   return refs;
 }
 
-async function readAll(fd: number, size: number): Promise<string> {
+function readAll(fd: number, size: number): string {
   const chunks: Buffer[] = [];
   let pos = 0;
   for (;;) {
     const buf = Buffer.allocUnsafe(Math.max(size - pos, 0) + 4096);
-    const { bytesRead } = await readFd(fd, buf, 0, buf.length, pos);
+    const bytesRead = readSync(fd, buf, 0, buf.length, pos);
     if (bytesRead === 0) break;
     chunks.push(buf.subarray(0, bytesRead));
     pos += bytesRead;

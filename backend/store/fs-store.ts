@@ -1,7 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { access, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FailedPreconditionError } from '../../shared/errors.ts';
+import type { RefUpdate } from '../../shared/store/ref-store.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
 import { fsyncDir, fsyncPath } from './durability.ts';
@@ -17,16 +18,20 @@ export interface FsStoreOptions extends FsBlobStoreOptions, LockWaitOptions {}
  * A store in a folder (see layout.ts), shared safely by any number of processes.
  *
  * `lock` is exclusive across processes (a kernel-released socket lock, process-lock.ts)
- * and serialises callers within this process. It joins a lock already held by the
- * calling async context, so `refs.update`, which takes the lock itself, may be called
- * inside `lock` or outside it.
+ * and serialises callers within this process; it is not re-entrant. `refs.update` takes
+ * the lock itself unless this store holds it already: called inside `lock`, it joins
+ * the held lock; called from elsewhere in this process while another caller holds it,
+ * it is applied at once, atomically, under that lock, which is released only after
+ * it. (Tracking the holder's async context instead, with AsyncLocalStorage, turns on
+ * promise hooks in Node 20, which slowed every operation under the lock.)
  */
 export class FsStore implements Store {
   readonly blobs: FsBlobStore;
   readonly refs: FsRefStore;
   readonly location: string;
   private readonly mutex = new Mutex();
-  private readonly holding = new AsyncLocalStorage<FsStore>();
+  /** Whether this store holds the process lock. */
+  private held = false;
 
   constructor(
     readonly layout: StoreLayout,
@@ -35,19 +40,32 @@ export class FsStore implements Store {
   ) {
     this.location = layout.root;
     this.blobs = new FsBlobStore(layout, opts);
-    this.refs = new FsRefStore(layout, (fn) => this.lock(fn));
+    this.refs = new FsRefStore(layout, (fn) => (this.held ? fn() : this.lock(fn)));
   }
 
   lock<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.holding.getStore() === this) return fn();
     return this.mutex.run(async () => {
       const release = await this.processLock.acquire(this.opts);
+      this.held = true;
       try {
-        return await this.holding.run(this, fn);
+        return await fn();
       } finally {
+        // Ref updates that joined the lock finish before it is released; later ones take it.
+        this.held = false;
+        await this.refs.settled();
         await release();
       }
     });
+  }
+
+  /**
+   * Make the staged blobs durable and apply `updates` atomically, in three barriers
+   * in a row: the bytes of the new blobs and of the new refs.json together, then the
+   * blobs' names, then refs.json's name. A failed compare-and-set throws before
+   * anything is flushed. Joins the lock when the caller holds it.
+   */
+  async commit(updates: RefUpdate[]): Promise<void> {
+    await this.refs.update(updates, (tmp) => this.blobs.flush(tmp ? [tmp] : []));
   }
 
   /** Drop unflushed blobs and release cached descriptors. */
@@ -67,10 +85,15 @@ export class FsStore implements Store {
  */
 export async function openFsStore(root: string, opts: FsStoreOptions = {}): Promise<FsStore> {
   const layout = new StoreLayout(root);
-  await mkdir(layout.root, { recursive: true });
+  // An existing store (the common case) is recognised with synchronous calls of
+  // microseconds; only a new or unfinished one goes the long way.
+  const existing = readVersion(layout) !== undefined;
+  if (!existing) await mkdir(layout.root, { recursive: true });
   const lock = await folderLock(layout.root);
   const store = new FsStore(layout, lock, opts);
-  if ((await readVersion(layout)) !== undefined) {
+  if (existing) {
+    // Nothing to clean or create: no need for the lock.
+    if (layoutComplete(layout) && tempCount(layout) === 0) return store;
     const release = await lock.tryAcquire();
     if (release) {
       try {
@@ -87,7 +110,7 @@ export async function openFsStore(root: string, opts: FsStoreOptions = {}): Prom
 
 /** Create what is missing and clean stale temp files. Run under the lock. */
 async function ensureLayout(layout: StoreLayout): Promise<void> {
-  const version = await readVersion(layout);
+  const version = readVersion(layout);
   if (version === undefined) {
     const strangers = (await readdir(layout.root)).filter((n) => !LAYOUT_ENTRIES.has(n));
     if (strangers.length) {
@@ -106,10 +129,10 @@ async function ensureLayout(layout: StoreLayout): Promise<void> {
   await writeDurably(layout, layout.versionFile, `${LAYOUT_VERSION}\n`);
 }
 
-async function readVersion(layout: StoreLayout): Promise<number | undefined> {
+function readVersion(layout: StoreLayout): number | undefined {
   let text: string;
   try {
-    text = await readFile(layout.versionFile, 'utf8');
+    text = readFileSync(layout.versionFile, 'utf8');
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
@@ -121,6 +144,16 @@ async function readVersion(layout: StoreLayout): Promise<number | undefined> {
     );
   }
   return v;
+}
+
+/** Whether blobs/sha256 and tmp/ are there. */
+function layoutComplete(layout: StoreLayout): boolean {
+  return statSync(layout.sha256Dir, { throwIfNoEntry: false })?.isDirectory() === true && statSync(layout.tmpDir, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+/** Entries in tmp/ (files being written, or left by processes that died). */
+function tempCount(layout: StoreLayout): number {
+  return readdirSync(layout.tmpDir).length;
 }
 
 async function writeDurably(layout: StoreLayout, target: string, text: string): Promise<void> {

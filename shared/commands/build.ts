@@ -1,5 +1,6 @@
 import { StatusError } from '../cli/command.ts';
-import { build as runBuild } from '../build/builder.ts';
+import { build as runBuild, type BuildRunner } from '../build/builder.ts';
+import type { Engine } from '../engine/engine.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { collectBytes } from '../util/bytes.ts';
 import { out, err, type Ctx } from './io.ts';
@@ -67,9 +68,20 @@ export async function build(ctx: Ctx): Promise<void> {
       labels,
       log: write,
       warn: (w) => err(ctx, w),
+      ...(ctx.io.containers ? { runner: lazyRunner(ctx, e) } : {}),
     }),
   );
   if (quiet) out(ctx, result.id);
   else if (f.string('iidfile')) await ctx.io.files.write(f.string('iidfile'), (async function* () { yield new TextEncoder().encode(result.id); })());
 }
 
+
+/** RUN steps run in the host's sandboxes; the runtime is loaded only when a build reaches RUN. */
+function lazyRunner(ctx: Ctx, e: Engine): BuildRunner {
+  return {
+    async run(req) {
+      const [control, { SandboxRunner }] = await Promise.all([ctx.io.containers!(ctx.globals), import('../runtime/build-runner.ts')]);
+      return new SandboxRunner(e, control.host.runtimeHost).run(req);
+    },
+  };
+}

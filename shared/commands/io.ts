@@ -5,6 +5,7 @@ import type { BuildContext } from '../build/context.ts';
 import type { ArchiveFile } from '../oci/archive-source.ts';
 import type { TarWriteEntry } from '../tar/entry.ts';
 import type { ByteStream } from '../host.ts';
+import type { ContainerControl } from '../runtime/control.ts';
 
 /**
  * What the layerbox commands need from the place they run: the engine over the chosen
@@ -40,6 +41,8 @@ export interface LayerboxIO extends CliIO {
   storeLocation(globals: FlagValues): string;
   /** Extra `system check` work the host can do (verify every blob's bytes). */
   checkBlobs?(globals: FlagValues): Promise<string[]>;
+  /** Running containers; absent where this host cannot run programs. */
+  containers?(globals: FlagValues): Promise<ContainerControl>;
 }
 
 export type Ctx = CommandContext<LayerboxIO>;

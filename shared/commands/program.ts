@@ -1,5 +1,5 @@
 import type { FlagSpec } from '../cli/args.ts';
-import { shortcut, StatusError, type CommandSpec, type ProgramSpec } from '../cli/command.ts';
+import { shortcut, type CommandSpec, type ProgramSpec } from '../cli/command.ts';
 import type { Ctx, LayerboxIO } from './io.ts';
 
 /**
@@ -348,26 +348,119 @@ const version: Spec = {
   run: lazy(system, (m, c) => m.version(c)),
 };
 
-/**
- * Verbs a Docker tutorial uses that need running programs, which this version does not
- * do yet: a clear message instead of "not a command".
- */
-const notYet = (name: string): Spec => ({
-  name,
-  usage: '[OPTIONS] ...',
-  short: `${name} (needs running containers, not available yet)`,
-  hidden: true,
+const running = () => import('./run.ts');
+const TIME = (def: number): FlagSpec => ({ name: 'time', shorthand: 't', type: 'int', default: def, help: 'Seconds to wait for it to stop before killing it' });
+
+const containerRun: Spec = {
+  name: 'run',
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  short: 'Run a command in a new container',
+  args: { min: 1 },
   interspersed: false,
-  flags: [...RUN_FLAGS, f.bool('detach', 'Run container in background and print container ID', 'd'), f.bool('attach', 'Attach STDOUT/STDERR', 'a'), { name: 'time', shorthand: 't', type: 'int', help: 'Seconds to wait' } as FlagSpec].filter(
-    (x, i, all) => all.findIndex((y) => y.name === x.name || (y.shorthand && y.shorthand === x.shorthand)) === i,
-  ),
-  run: async () => {
-    throw new StatusError(
-      1,
-      `Error: 'layerbox ${name}' is not available yet: this version builds, stores and exchanges images and creates containers, but does not run programs. Try 'layerbox create', 'cp', 'diff', 'commit' and 'export'.`,
-    );
-  },
-});
+  errorStyle: 'run',
+  flags: [...RUN_FLAGS, f.bool('detach', 'Run container in background and print container ID', 'd')],
+  run: lazy(running, (m, c) => m.run(c)),
+};
+const containerStart: Spec = {
+  name: 'start',
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
+  short: 'Start one or more stopped containers',
+  args: { min: 1 },
+  flags: [f.bool('attach', 'Attach STDOUT/STDERR and forward signals', 'a'), f.bool('interactive', "Attach container's STDIN", 'i')],
+  run: lazy(running, (m, c) => m.start(c)),
+};
+const containerStop: Spec = {
+  name: 'stop',
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
+  short: 'Stop one or more running containers',
+  args: { min: 1 },
+  flags: [TIME(10)],
+  run: lazy(running, (m, c) => m.stop(c)),
+};
+const containerRestart: Spec = {
+  name: 'restart',
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
+  short: 'Restart one or more containers',
+  args: { min: 1 },
+  flags: [TIME(10)],
+  run: lazy(running, (m, c) => m.restart(c)),
+};
+const containerKill: Spec = {
+  name: 'kill',
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
+  short: 'Kill one or more running containers',
+  args: { min: 1 },
+  flags: [f.str('signal', 'Signal to send to the container', 's', 'KILL')],
+  run: lazy(running, (m, c) => m.kill(c)),
+};
+const containerWait: Spec = {
+  name: 'wait',
+  usage: 'CONTAINER [CONTAINER...]',
+  short: 'Block until one or more containers stop, then print their exit codes',
+  args: { min: 1 },
+  run: lazy(running, (m, c) => m.wait(c)),
+};
+const containerExec: Spec = {
+  name: 'exec',
+  usage: '[OPTIONS] CONTAINER COMMAND [ARG...]',
+  short: 'Run a command in a running container',
+  args: { min: 2 },
+  interspersed: false,
+  flags: [
+    f.list('env', 'Set environment variables', 'e'),
+    f.bool('interactive', 'Keep STDIN open even if not attached', 'i'),
+    f.bool('tty', 'Allocate a pseudo-TTY', 't'),
+    f.str('user', 'Username or UID (format: <name|uid>[:<group|gid>])', 'u'),
+    f.str('workdir', 'Working directory inside the container', 'w'),
+    f.bool('detach', 'Detached mode: run command in the background', 'd'),
+  ],
+  run: lazy(running, (m, c) => m.exec(c)),
+};
+const containerLogs: Spec = {
+  name: 'logs',
+  usage: '[OPTIONS] CONTAINER',
+  short: 'Fetch the logs of a container',
+  args: { min: 1, max: 1 },
+  flags: [f.bool('follow', 'Follow log output', 'f'), f.str('tail', 'Number of lines to show from the end of the logs', 'n', 'all'), f.bool('timestamps', 'Show timestamps', 't')],
+  run: lazy(running, (m, c) => m.logs(c)),
+};
+const containerAttach: Spec = {
+  name: 'attach',
+  usage: '[OPTIONS] CONTAINER',
+  short: "Attach local standard input, output, and error streams to a running container",
+  args: { min: 1, max: 1 },
+  flags: [f.bool('no-stdin', 'Do not attach STDIN')],
+  run: lazy(running, (m, c) => m.attach(c)),
+};
+const containerTop: Spec = {
+  name: 'top',
+  usage: 'CONTAINER [ps OPTIONS]',
+  short: 'Display the running processes of a container',
+  args: { min: 1 },
+  run: lazy(running, (m, c) => m.top(c)),
+};
+const containerPause: Spec = {
+  name: 'pause',
+  usage: 'CONTAINER [CONTAINER...]',
+  short: 'Pause all processes within one or more containers',
+  args: { min: 1 },
+  run: lazy(running, (m, c) => m.pause(c)),
+};
+const containerUnpause: Spec = {
+  name: 'unpause',
+  usage: 'CONTAINER [CONTAINER...]',
+  short: 'Unpause all processes within one or more containers',
+  args: { min: 1 },
+  run: lazy(running, (m, c) => m.unpause(c)),
+};
+const containerRename: Spec = {
+  name: 'rename',
+  usage: 'CONTAINER NEW_NAME',
+  short: 'Rename a container',
+  args: { min: 2, max: 2 },
+  run: lazy(running, (m, c) => m.rename(c)),
+};
+const RUNNING = [containerAttach, containerExec, containerKill, containerLogs, containerPause, containerRename, containerRestart, containerRun, containerStart, containerStop, containerTop, containerUnpause, containerWait];
 
 export const program: ProgramSpec<LayerboxIO> = {
   name: 'layerbox',
@@ -383,7 +476,7 @@ export const program: ProgramSpec<LayerboxIO> = {
   additionalHelp: "Run 'layerbox COMMAND --help' for more information on a command.",
   subcommands: [
     { name: 'builder', short: 'Manage builds', subcommands: [shortcut(imageBuild), builderPrune] },
-    { name: 'container', short: 'Manage containers', subcommands: [containerCommit, containerCp, containerCreate, containerDiff, containerExport, containerInspect, containerLs, containerPrune, containerRm] },
+    { name: 'container', short: 'Manage containers', subcommands: [containerAttach, containerCommit, containerCp, containerCreate, containerDiff, containerExec, containerExport, containerInspect, containerKill, containerLogs, containerLs, containerPause, containerPrune, containerRename, containerRestart, containerRm, containerRun, containerStart, containerStop, containerTop, containerUnpause, containerWait] },
     { name: 'image', short: 'Manage images', subcommands: [shortcut(imageBuild), imageHistory, imageImport, imageInspect, imageLoad, imageLs, imagePrune, imageRm, imageSave, imageTag] },
     { name: 'system', short: 'Manage layerbox', subcommands: [systemCheck, systemDf, systemInfo, systemPrune] },
     { name: 'volume', short: 'Manage volumes', subcommands: [volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm] },
@@ -412,6 +505,6 @@ export const program: ProgramSpec<LayerboxIO> = {
     shortcut(imageSave),
     shortcut(imageTag),
     version,
-    ...['run', 'start', 'stop', 'exec', 'logs', 'attach', 'kill', 'restart', 'wait', 'top', 'pause', 'unpause'].map(notYet),
+    ...RUNNING.map((x) => shortcut(x)),
   ],
 };

@@ -50,6 +50,8 @@ export interface ContainerState {
     Status: ContainerStatus;
     Running: boolean;
     Paused: boolean;
+    /** Killed for going over its memory limit (`-m`). */
+    OOMKilled?: boolean;
     ExitCode: number;
     Pid: number;
     StartedAt: string;

@@ -1,6 +1,6 @@
 import type { Digest } from '../digest/digest.ts';
 import { host } from '../host.ts';
-import type { Store } from '../store/store.ts';
+import { commitRefs, type Store } from '../store/store.ts';
 import { TreeStore } from '../tree/tree-store.ts';
 import { parseJson } from '../image/records.ts';
 import { NotFoundError } from '../errors.ts';
@@ -100,7 +100,6 @@ export class Engine {
 
   /** Make staged blobs durable, then apply ref updates atomically. */
   async commitRefs(updates: Parameters<Store['refs']['update']>[0]): Promise<void> {
-    await this.blobs.flush();
-    await this.refs.update(updates);
+    await commitRefs(this.store, updates);
   }
 }

@@ -1,3 +1,4 @@
+import type { Digest } from '../digest/digest.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { TarWriteEntry } from '../tar/entry.ts';
 import type { DirNode, Meta, Node } from '../tree/node.ts';
@@ -24,11 +25,22 @@ function metaFields(m: Meta): Pick<TarWriteEntry, 'mode' | 'uid' | 'gid' | 'mtim
  * never written. This order is part of every layer digest layerbox computes.
  */
 export async function* layerEntries(trees: TreeStore, blobs: BlobStore, root: DirNode): AsyncIterable<TarWriteEntry> {
+  for await (const { entry } of layerItems(trees, blobs, root)) yield entry;
+}
+
+/** An entry of `layerEntries`, with the content digest of a file entry. */
+export interface LayerItem {
+  entry: TarWriteEntry;
+  digest?: Digest;
+}
+
+/** `layerEntries`, with each file's content digest beside its entry (for hashing in place). */
+export async function* layerItems(trees: TreeStore, blobs: BlobStore, root: DirNode): AsyncIterable<LayerItem> {
   yield* dirEntries(trees, blobs, root, '', root);
 }
 
-async function* dirEntries(trees: TreeStore, blobs: BlobStore, dir: DirNode, prefix: string, root: DirNode): AsyncIterable<TarWriteEntry> {
-  if (dir.opaque) yield marker(prefix ? `${prefix}/${OPAQUE_MARKER}` : OPAQUE_MARKER);
+async function* dirEntries(trees: TreeStore, blobs: BlobStore, dir: DirNode, prefix: string, root: DirNode): AsyncIterable<LayerItem> {
+  if (dir.opaque) yield { entry: marker(prefix ? `${prefix}/${OPAQUE_MARKER}` : OPAQUE_MARKER) };
   for (const [name, node] of (await trees.dir(dir.tree)).entries) {
     const path = prefix ? `${prefix}/${name}` : name;
     yield* nodeEntries(trees, blobs, node, path, prefix, name, root);
@@ -47,34 +59,34 @@ async function* nodeEntries(
   prefix: string,
   name: string,
   root: DirNode,
-): AsyncIterable<TarWriteEntry> {
+): AsyncIterable<LayerItem> {
   switch (node.type) {
     case 'whiteout':
-      yield marker(prefix ? `${prefix}/${WHITEOUT_PREFIX}${name}` : WHITEOUT_PREFIX + name);
+      yield { entry: marker(prefix ? `${prefix}/${WHITEOUT_PREFIX}${name}` : WHITEOUT_PREFIX + name) };
       return;
     case 'hardlink': {
       // The link's header repeats its file's metadata, as tar writers do for one inode.
       const target = await trees.lookup(root, node.target);
       const meta = target && target.type === 'file' ? metaFields(target) : { mode: 0o644 };
-      yield { path, type: 'hardlink', linkname: node.target, ...meta };
+      yield { entry: { path, type: 'hardlink', linkname: node.target, ...meta } };
       return;
     }
     case 'dir':
-      if (!node.implicit) yield { path, type: 'dir', ...metaFields(node) };
+      if (!node.implicit) yield { entry: { path, type: 'dir', ...metaFields(node) } };
       yield* dirEntries(trees, blobs, node, path, root);
       return;
     case 'file':
-      yield { path, type: 'file', ...metaFields(node), size: node.size, body: () => blobs.stream(node.digest) };
+      yield { entry: { path, type: 'file', ...metaFields(node), size: node.size, body: () => blobs.stream(node.digest) }, digest: node.digest };
       return;
     case 'symlink':
-      yield { path, type: 'symlink', ...metaFields(node), linkname: node.target };
+      yield { entry: { path, type: 'symlink', ...metaFields(node), linkname: node.target } };
       return;
     case 'char':
     case 'block':
-      yield { path, type: node.type, ...metaFields(node), devmajor: node.major, devminor: node.minor };
+      yield { entry: { path, type: node.type, ...metaFields(node), devmajor: node.major, devminor: node.minor } };
       return;
     case 'fifo':
-      yield { path, type: 'fifo', ...metaFields(node) };
+      yield { entry: { path, type: 'fifo', ...metaFields(node) } };
       return;
   }
 }

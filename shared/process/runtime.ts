@@ -42,6 +42,11 @@ export interface RuntimeOptions {
   applets?: HostAppletRegistry;
   /** `-m`: bytes of linear memory each process may have. */
   memoryLimit?: number | null;
+  /**
+   * Pid 1 ignores signals it does not handle, as Linux treats a pid namespace's init
+   * (a container); off for sandboxes that are not containers.
+   */
+  initIgnoresSignals?: boolean;
   /** Milliseconds since the epoch (a fixed clock in tests). */
   now?: () => number;
 }
@@ -105,6 +110,7 @@ export class ProcessRuntime {
   readonly fs: FsApi;
   readonly table: ProcessTable;
   readonly memoryLimit: number | null;
+  readonly initIgnoresSignals: boolean;
   private readonly pool: WorkerPool;
   private readonly modules: ModuleCache;
   private readonly applets: HostAppletRegistry;
@@ -119,6 +125,7 @@ export class ProcessRuntime {
     this.modules = opts.modules ?? sharedModules;
     this.applets = opts.applets ?? defaultApplets;
     this.memoryLimit = opts.memoryLimit ?? null;
+    this.initIgnoresSignals = opts.initIgnoresSignals ?? false;
     this.now = opts.now ?? (() => host().now());
     this.table = new ProcessTable(this.now());
   }
@@ -236,6 +243,8 @@ export class ProcessRuntime {
         if (p.info.kind === 'wasm') p.stop();
         return;
       case 'terminate':
+        // A namespace's init has no default actions: only a handled signal (or SIGKILL) reaches it.
+        if (p.pid === 1 && sig !== SIGKILL && this.initIgnoresSignals) return;
         if (p.worker) this.pool.discard(p.worker);
         p.worker = null;
         this.finish(p, { status: 128 + sig, signal: sig });

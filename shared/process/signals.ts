@@ -12,6 +12,7 @@ export const SIGKILL = 9;
 export const SIGTERM = 15;
 export const SIGPIPE = 13;
 export const SIGCONT = 18;
+export const SIGSTOP = 19;
 
 export type SignalAction = 'terminate' | 'ignore' | 'stop' | 'continue';
 

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   /** Bytes of memory each process may use; null for no limit. */
   memory?: number | null;
   volumes?: SandboxVolume[];
+  /** A container: its pid 1 ignores signals it does not handle, as in Docker. */
+  container?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export class Sandbox {
   static async create(e: Engine, host: RuntimeHost, opts: SandboxOptions): Promise<Sandbox> {
     const [root, pool] = await Promise.all([workingSet(e, opts.root, host.syncBlobs), host.pool()]);
     const vfs = new Vfs(root, { readOnly: opts.readOnly ?? false });
-    const runtime = new ProcessRuntime({ fs: vfs, pool, applets: APPLETS, memoryLimit: opts.memory ?? null, now: () => e.now() });
+    const runtime = new ProcessRuntime({ fs: vfs, pool, applets: APPLETS, memoryLimit: opts.memory ?? null, initIgnoresSignals: opts.container ?? false, now: () => e.now() });
     for (const v of opts.volumes ?? []) vfs.mount(v.path, v.domain, { readOnly: v.readOnly, create: true });
     const mounts = () =>
       ['overlay / overlay rw 0 0', 'proc /proc proc rw,nosuid,nodev,noexec 0 0', ...(opts.volumes ?? []).map((v) => `volume ${v.path} layerbox ${v.readOnly ? 'ro' : 'rw'} 0 0`)].join('\n') + '\n';

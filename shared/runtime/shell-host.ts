@@ -5,6 +5,7 @@ import { pipe as processPipe } from '../process/pipe.ts';
 import { BufferedReader, buffered } from '../process/buffered-reader.ts';
 import { BrokenPipeError as ProcessBrokenPipe, EMPTY_READER, NULL_WRITER, type ByteReader, type ByteWriter } from '../process/stdio.ts';
 import { ROOT_INO, type Cred, type FsApi, type Ino, type Stat } from '../vfs/fs-api.ts';
+import { signalName as shellSignalName } from '../shell/signals.ts';
 import {
   BrokenPipeError,
   FsError,
@@ -45,7 +46,12 @@ export async function shellApplet(ctx: HostAppletContext): Promise<number> {
     ppid: ctx.ppid,
     umask: ctx.umask,
   });
-  ctx.onSignal((sig) => sh.kill(sig));
+  ctx.onSignal((sig) => {
+    // As the kernel does for a namespace's init: a signal pid 1 does not handle is dropped
+    // (so `docker stop` of `sh -c 'sleep 100'` waits for its grace period, then kills).
+    if (ctx.pid === 1 && !sh.shell.traps.has(shellSignalName(sig) ?? '')) return;
+    sh.kill(sig);
+  });
   return sh.wait();
 }
 

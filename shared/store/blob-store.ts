@@ -31,4 +31,22 @@ export interface BlobStore {
   delete(d: Digest): Promise<void>;
   /** Every durable blob. */
   list(): AsyncIterable<Digest>;
+  /**
+   * Optional: pass the blob's bytes to `sink` in order and resolve their count. A chunk
+   * is valid only until `sink` returns (the store may reuse its buffer), so hashing
+   * many blobs allocates no memory for their bytes. Throws NotFoundError before the
+   * first chunk. Use `scanBlob`, which falls back to `stream`.
+   */
+  scan?(d: Digest, sink: (chunk: Uint8Array) => void): Promise<number>;
+}
+
+/** Feed a blob's bytes to `sink` (see `BlobStore.scan`); resolves their count. */
+export async function scanBlob(blobs: BlobStore, d: Digest, sink: (chunk: Uint8Array) => void): Promise<number> {
+  if (blobs.scan) return blobs.scan(d, sink);
+  let n = 0;
+  for await (const chunk of blobs.stream(d)) {
+    sink(chunk);
+    n += chunk.length;
+  }
+  return n;
 }

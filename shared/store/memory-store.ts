@@ -27,6 +27,11 @@ export class MemoryBlobStore implements BlobStore {
   async *stream(d: Digest): ByteStream {
     yield await this.get(d);
   }
+  async scan(d: Digest, sink: (chunk: Uint8Array) => void): Promise<number> {
+    const b = await this.get(d);
+    sink(b);
+    return b.length;
+  }
   async size(d: Digest): Promise<number> {
     return (await this.get(d)).length;
   }

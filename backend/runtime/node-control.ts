@@ -1,0 +1,103 @@
+// Container control on Node: containers run in the process that started them in the
+// foreground, or in a detached monitor process (monitor.ts); other commands reach them
+// through each container's socket (holder.ts).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FailedPreconditionError } from '../../shared/errors.ts';
+import type { Engine } from '../../shared/engine/engine.ts';
+import { ContainerHost } from '../../shared/runtime/container-host.ts';
+import type { ContainerControl } from '../../shared/runtime/control.ts';
+import { LocalHandle } from '../../shared/runtime/handle.ts';
+import type { FsStore } from '../store/fs-store.ts';
+import { FileLogStore } from './file-logs.ts';
+import { holderAddress, holderListening, RemoteHandle, serveContainer } from './holder.ts';
+import { nodeRuntimeHost } from './node-runtime.ts';
+
+/** The CLI script a monitor runs: this one when running built, else the package's dist/layerbox.js. */
+function cliScript(): string {
+  if (process.env.LAYERBOX_CLI) return process.env.LAYERBOX_CLI;
+  const argv1 = process.argv[1];
+  if (argv1 && /layerbox(\.js)?$/.test(argv1) && existsSync(argv1)) return argv1;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'dist', 'layerbox.js');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new FailedPreconditionError("cannot find dist/layerbox.js to run a detached container's monitor: run 'npm run build'");
+}
+
+export function nodeContainerControl(e: Engine, store: FsStore): ContainerControl {
+  const root = store.location;
+  const host = new ContainerHost(e, nodeRuntimeHost(store), new FileLogStore(join(root, 'containers')), process.pid);
+  return {
+    host,
+    async handle(id) {
+      const local = host.running(id);
+      if (local) return new LocalHandle(local);
+      const address = holderAddress(root, id);
+      if (!(await holderListening(address))) return undefined;
+      return new RemoteHandle(id, address, () => process.stdin as AsyncIterable<Uint8Array>);
+    },
+    startDetached(id) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [cliScript(), '__monitor', root, id], {
+          detached: true,
+          stdio: ['ignore', 'pipe', 'ignore'],
+          env: process.env,
+        });
+        let text = '';
+        child.stdout!.setEncoding('utf8');
+        child.stdout!.on('data', (d: string) => {
+          text += d;
+          const nl = text.indexOf('\n');
+          if (nl < 0) return;
+          const line = text.slice(0, nl);
+          child.stdout!.destroy();
+          child.unref();
+          if (line === 'started') resolve();
+          else reject(new FailedPreconditionError(line.replace(/^error: /, '')));
+        });
+        child.on('error', (err) => reject(new FailedPreconditionError(`cannot start the container's monitor: ${err.message}`)));
+        child.on('exit', (code) => {
+          if (!text.includes('\n')) reject(new FailedPreconditionError(`the container's monitor exited with status ${code} before starting it`));
+        });
+      });
+    },
+    serve(running) {
+      return serveContainer(holderAddress(root, running.id), running);
+    },
+    holderAlive(pid) {
+      if (pid <= 0) return false;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+    onInterrupt(fn) {
+      const onInt = () => fn('SIGINT');
+      const onTerm = () => fn('SIGTERM');
+      // Our reader went away (`run … | head -1`): the container's writer gets SIGPIPE, as
+      // it would writing into a closed pipe, and this command ends with it.
+      let piped = false;
+      const onPipe = (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE' && !piped) {
+          piped = true;
+          fn('SIGPIPE');
+        }
+      };
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      process.stdout.on('error', onPipe);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        process.stdout.off('error', onPipe);
+      };
+    },
+  };
+}

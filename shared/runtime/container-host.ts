@@ -1,0 +1,324 @@
+import type { Digest } from '../digest/digest.ts';
+import { FailedPreconditionError, InvalidArgumentError } from '../errors.ts';
+import type { Engine } from '../engine/engine.ts';
+import { containerFs, getContainer, removeContainer, saveContainer } from '../engine/containers.ts';
+import type { ContainerState } from '../engine/container-state.ts';
+import { refs } from '../engine/refs.ts';
+import { stackRoot } from '../engine/rootfs.ts';
+import { getVolume, type VolumeRecord } from '../engine/volumes.ts';
+import { ExecError } from '../process/exec-error.ts';
+import type { Process } from '../process/process.ts';
+import type { ExitStatus } from '../process/process-table.ts';
+import { SIGCONT, SIGKILL, SIGSTOP, signalNumber } from '../process/signals.ts';
+import { NULL_WRITER, type ByteReader, type ByteWriter } from '../process/stdio.ts';
+import type { RefUpdate } from '../store/ref-store.ts';
+import { cleanPath } from '../tree/path.ts';
+import { FsDomain } from '../vfs/domain.ts';
+import { ROOT_CRED, ROOT_INO } from '../vfs/fs-api.ts';
+import { withDefaults } from './environment.ts';
+import { logTime, type LogStore } from './log.ts';
+import { Sandbox, type RuntimeHost, type SandboxVolume } from './sandbox.ts';
+import { resolveUser } from './user.ts';
+import { workingSet } from './working-set.ts';
+
+export interface Streams {
+  stdin?: ByteReader;
+  stdout?: ByteWriter;
+  stderr?: ByteWriter;
+}
+
+export interface ExecOptions {
+  argv: string[];
+  env?: string[];
+  user?: string;
+  workdir?: string;
+  tty?: boolean;
+}
+
+/** How a container ended, as `docker wait` and `ps` report it. */
+export interface ContainerExit {
+  status: number;
+  oom: boolean;
+  error: string;
+}
+
+/**
+ * A container while it runs in this engine process: its sandbox, its first process, and
+ * the processes `exec` adds. When the first process exits the others are killed and the
+ * container's filesystem changes go back to its writable layer (and volumes).
+ */
+export class RunningContainer {
+  /** Resolves once the container has stopped and its changes are saved. */
+  readonly done: Promise<ContainerExit>;
+  private stopping = false;
+  paused = false;
+
+  constructor(
+    readonly host: ContainerHost,
+    readonly id: string,
+    readonly sandbox: Sandbox,
+    readonly init: Process,
+    readonly volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }>,
+    private readonly state: ContainerState,
+    /** Where output goes besides the log: attached clients. */
+    private readonly outputs: Set<Streams>,
+    finish: (exit: ExitStatus) => Promise<ContainerExit>,
+  ) {
+    this.done = init.wait().then(finish);
+  }
+
+  get config() {
+    return this.state.Config;
+  }
+
+  /** `docker kill`: a signal to the first process (SIGKILL by default). */
+  kill(signal: string | number = SIGKILL): void {
+    let n: number;
+    try {
+      n = signalNumber(signal);
+    } catch {
+      throw new InvalidArgumentError(`invalid signal: ${signal}`);
+    }
+    this.init.kill(n);
+  }
+
+  /**
+   * `docker stop`: the image's stop signal (SIGTERM by default), then SIGKILL after the
+   * grace period. Resolves when the container has stopped.
+   */
+  async stop(timeoutSeconds = 10): Promise<ContainerExit> {
+    if (!this.stopping) {
+      this.stopping = true;
+      const sig = this.state.Config.StopSignal ?? 'SIGTERM';
+      this.kill(sig);
+      const timer = setTimeout(() => this.init.kill(SIGKILL), Math.max(0, timeoutSeconds) * 1000);
+      void this.done.finally(() => clearTimeout(timer));
+    }
+    return this.done;
+  }
+
+  /** `docker exec`: another process in the running container. */
+  async exec(opts: ExecOptions, streams: Streams = {}): Promise<Process> {
+    const vfs = this.sandbox.vfs;
+    const c = this.state.Config;
+    const user = resolveUser(vfs, opts.user ?? c.User ?? '', 'exec');
+    const env = withDefaults([...(c.Env ?? []), ...(opts.env ?? [])], {
+      HOSTNAME: c.Hostname ?? '',
+      HOME: user.home,
+      ...(opts.tty ? { TERM: 'xterm' } : {}),
+    });
+    return this.sandbox.runtime.spawn({
+      argv: opts.argv,
+      env,
+      cwd: opts.workdir || c.WorkingDir || '/',
+      cred: user.cred,
+      ppid: 0,
+      ...(streams.stdin ? { stdin: streams.stdin } : {}),
+      stdout: streams.stdout ?? NULL_WRITER,
+      stderr: streams.stderr ?? NULL_WRITER,
+      tty: opts.tty ?? false,
+    });
+  }
+
+  /** Send output to `streams` too, until the returned function is called. */
+  addOutput(streams: Streams): () => void {
+    this.outputs.add(streams);
+    return () => this.outputs.delete(streams);
+  }
+
+  /** `docker pause`: every process stops where it is until `unpause`. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const p of this.sandbox.runtime.processes()) this.sandbox.runtime.kill(p.pid, SIGSTOP);
+  }
+
+  unpause(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const p of this.sandbox.runtime.processes()) this.sandbox.runtime.kill(p.pid, SIGCONT);
+  }
+
+  /** `docker top`: the process table. */
+  processes() {
+    return this.sandbox.runtime.processes();
+  }
+}
+
+/**
+ * The containers this engine process runs. It is the one place that starts a container
+ * and takes its changes back; whoever holds it (a foreground `run`, a detached monitor,
+ * later a server behind a WebSocket) answers for those containers.
+ */
+export class ContainerHost {
+  private readonly live = new Map<string, RunningContainer>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly runtimeHost: RuntimeHost,
+    readonly logs: LogStore,
+    /** The OS process holding the containers, recorded as their Pid so others can tell if it died. */
+    readonly holderPid = 0,
+  ) {}
+
+  running(id: string): RunningContainer | undefined {
+    return this.live.get(id);
+  }
+
+  /**
+   * Start a created or exited container. Output goes to the log and to `attach` streams;
+   * stdin comes from `attach.stdin` only when the container was created with `-i`.
+   * Throws when the program cannot start (after recording the failure, as Docker does).
+   */
+  async start(ref: string, attach: Streams = {}): Promise<RunningContainer> {
+    const e = this.engine;
+    const prepared = await e.write(async () => {
+      const { state } = await getContainer(e, ref);
+      if (this.live.has(state.Id) || state.State.Running) {
+        throw new FailedPreconditionError(`container ${state.Id.slice(0, 12)} is already running`);
+      }
+      // The merged view: the image's root with the container's layer on top (the
+      // directories this makes are the working set's base, durable like a cache).
+      const empty = !state.Upper.opaque && (await e.trees.dir(state.Upper.tree)).size === 0;
+      const root = empty ? state.Lower : await stackRoot(e, state.Lower, state.Upper);
+      const volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }> = [];
+      for (const m of state.Mounts) {
+        if (m.Type === 'volume' && m.Name) {
+          const digest = (await e.refs.get(refs.volume(m.Name)))!;
+          const v = await getVolume(e, m.Name);
+          const domain = await workingSet(e, v.Root, this.runtimeHost.syncBlobs);
+          volumes.push({ name: m.Name, digest, mount: { path: m.Destination, domain, readOnly: !m.RW } });
+        } else if (m.Type === 'tmpfs') {
+          volumes.push({ name: '', digest: '' as Digest, mount: { path: m.Destination, domain: FsDomain.empty({ mode: 0o1777, uid: 0, gid: 0, mtime: Math.floor(e.now() / 1000) }), readOnly: !m.RW } });
+        } else {
+          throw new FailedPreconditionError(`bind mount ${m.Source}:${m.Destination}: host folders cannot be mounted into layerbox containers; use a volume (-v name:${m.Destination}) and 'layerbox cp'`);
+        }
+      }
+      return { state, root, volumes };
+    });
+    const { state, root, volumes } = prepared;
+    const c = state.Config;
+    const sandbox = await Sandbox.create(e, this.runtimeHost, {
+      root,
+      hostname: c.Hostname || state.Id.slice(0, 12),
+      readOnly: state.HostConfig.ReadonlyRootfs ?? false,
+      memory: state.HostConfig.Memory ? state.HostConfig.Memory : null,
+      volumes: volumes.map((v) => v.mount),
+      container: true,
+    });
+
+    const tty = c.Tty ?? false;
+    const outputs = new Set<Streams>();
+    if (attach.stdout || attach.stderr) outputs.add(attach);
+    const log = (stream: 'stdout' | 'stderr'): ByteWriter => ({
+      write: async (data) => {
+        this.logs.append(state.Id, { stream: tty ? 'stdout' : stream, time: logTime(e.now()), data: data.slice() });
+        for (const o of outputs) {
+          const target = stream === 'stderr' && !tty ? o.stderr : o.stdout;
+          if (target) await target.write(data).catch(() => {});
+        }
+      },
+      close() {},
+    });
+
+    let init: Process;
+    let user;
+    try {
+      user = resolveUser(sandbox.vfs, c.User ?? '', 'unable to find user');
+      const cwd = cleanPath(c.WorkingDir || '/');
+      // Docker makes a missing working directory.
+      try {
+        sandbox.vfs.lookup(ROOT_CRED, ROOT_INO, cwd, true);
+      } catch {
+        let at = '';
+        for (const part of cwd.split('/').filter(Boolean)) {
+          at += '/' + part;
+          try {
+            sandbox.vfs.lookup(ROOT_CRED, ROOT_INO, at, true);
+          } catch {
+            sandbox.vfs.mkdir(ROOT_CRED, ROOT_INO, at, 0o755);
+          }
+        }
+      }
+      const env = withDefaults(c.Env ?? [], { HOSTNAME: c.Hostname ?? '', HOME: user.home, ...(tty ? { TERM: 'xterm' } : {}) });
+      init = await sandbox.runtime.spawn({
+        argv: [state.Path, ...state.Args],
+        env,
+        cwd,
+        cred: user.cred,
+        ...(c.OpenStdin && attach.stdin ? { stdin: attach.stdin } : {}),
+        stdout: log('stdout'),
+        stderr: log('stderr'),
+        tty,
+      });
+    } catch (err) {
+      const status = err instanceof ExecError ? err.status : 128;
+      const message = err instanceof Error ? err.message : String(err);
+      await this.record(state.Id, { Status: 'exited', Running: false, ExitCode: status, Error: message, FinishedAt: e.timestamp() }, sandbox, volumes, false);
+      throw new FailedPreconditionError(`failed to start container ${state.Id.slice(0, 12)}: ${message}`, { cause: err });
+    }
+
+    await e.write(async () => {
+      const cur = (await getContainer(e, state.Id)).state;
+      await saveContainer(e, {
+        ...cur,
+        State: { ...cur.State, Status: 'running', Running: true, Paused: false, ExitCode: 0, Error: '', Pid: this.holderPid, StartedAt: e.timestamp(), FinishedAt: cur.State.FinishedAt },
+      });
+    });
+
+    const running = new RunningContainer(this, state.Id, sandbox, init, volumes, state, outputs, async (exit) => {
+      sandbox.runtime.killAll(SIGKILL);
+      this.live.delete(state.Id);
+      await this.logs.flush(state.Id);
+      const auto = state.HostConfig.AutoRemove ?? false;
+      await this.record(
+        state.Id,
+        { Status: 'exited', Running: false, ExitCode: exit.status, Error: '', FinishedAt: e.timestamp(), OOMKilled: exit.oom ?? false },
+        sandbox,
+        volumes,
+        auto,
+      );
+      return { status: exit.status, oom: exit.oom ?? false, error: exit.message ?? '' };
+    });
+    this.live.set(state.Id, running);
+    return running;
+  }
+
+  /**
+   * Take a stopped container's changes back: its writable layer and its volumes, and its
+   * new state, in one commit. With `remove` (`--rm`) the container goes instead.
+   */
+  private async record(
+    id: string,
+    st: Partial<ContainerState['State']> & { OOMKilled?: boolean },
+    sandbox: Sandbox,
+    volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }>,
+    remove: boolean,
+  ): Promise<void> {
+    const e = this.engine;
+    await e.write(async () => {
+      const updates: RefUpdate[] = [];
+      for (const v of volumes) {
+        if (!v.name || !v.mount.domain.dirty) continue;
+        const cur = await getVolume(e, v.name).catch(() => undefined);
+        if (!cur) continue;
+        const rootNode = await v.mount.domain.commitTree(e.trees);
+        const next: VolumeRecord = { ...cur, Root: rootNode };
+        updates.push({ name: refs.volume(v.name), value: await e.putJson(next) });
+      }
+      if (remove) {
+        if (updates.length) await e.commitRefs(updates);
+        await removeContainer(e, id, { force: true, volumes: true });
+        await this.logs.remove(id);
+        return;
+      }
+      const { state } = await getContainer(e, id);
+      const fs = containerFs(e, state);
+      if (sandbox.vfs.domain.dirty) await sandbox.vfs.commitTo(fs);
+      const next: ContainerState = { ...state, Upper: await fs.upper.persist(e.trees), State: { ...state.State, ...st, Pid: 0 } };
+      const cur = await e.refs.get(refs.container(id));
+      updates.push({ name: refs.container(id), value: await e.putJson(next), ...(cur ? { expect: cur } : {}) });
+      await e.commitRefs(updates);
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import type { ProcessInfo } from '../process/process-table.ts';
+import { SIGCONT, SIGKILL } from '../process/signals.ts';
+import type { ContainerExit, ExecOptions, RunningContainer, Streams } from './container-host.ts';
+
+/** One row of `top` / `ps` inside a container. */
+export interface ProcessRow {
+  pid: number;
+  ppid: number;
+  uid: number;
+  state: string;
+  /** Milliseconds since the epoch. */
+  started: number;
+  memoryBytes: number;
+  argv: string[];
+}
+
+/**
+ * A running container as commands reach it, whether this process holds it or another
+ * does (a detached container's monitor, later a server over a WebSocket): the same
+ * operations either way.
+ */
+export interface ContainerHandle {
+  readonly id: string;
+  kill(signal: string): Promise<void>;
+  /** Stop signal, then SIGKILL after `timeout` seconds; resolves with the exit status. */
+  stop(timeout: number): Promise<number>;
+  exec(opts: ExecOptions & { interactive?: boolean }, streams: Streams): Promise<number>;
+  top(): Promise<ProcessRow[]>;
+  /** Resolves with the exit status when the container stops. */
+  wait(): Promise<number>;
+  /** Stream the container's output (and stdin when open) until it stops. */
+  attach(streams: Streams): Promise<number>;
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
+}
+
+export function processRows(list: readonly ProcessInfo[]): ProcessRow[] {
+  return list.map((p) => ({
+    pid: p.pid,
+    ppid: p.ppid,
+    uid: p.cred.uid,
+    state: p.state,
+    started: p.startTime,
+    memoryBytes: p.memoryBytes,
+    argv: [...p.argv],
+  }));
+}
+
+/** The handle of a container this process runs. */
+export class LocalHandle implements ContainerHandle {
+  constructor(readonly running: RunningContainer) {}
+  get id(): string {
+    return this.running.id;
+  }
+  async kill(signal: string): Promise<void> {
+    this.running.kill(signal);
+  }
+  async stop(timeout: number): Promise<number> {
+    return (await this.running.stop(timeout)).status;
+  }
+  async exec(opts: ExecOptions, streams: Streams): Promise<number> {
+    const p = await this.running.exec(opts, streams);
+    return (await p.wait()).status;
+  }
+  async top(): Promise<ProcessRow[]> {
+    return processRows(this.running.processes());
+  }
+  async wait(): Promise<number> {
+    return (await this.running.done).status;
+  }
+  async attach(streams: Streams): Promise<number> {
+    const off = this.running.addOutput(streams);
+    try {
+      return (await this.running.done).status;
+    } finally {
+      off();
+    }
+  }
+  async pause(): Promise<void> {
+    this.running.pause();
+  }
+  async unpause(): Promise<void> {
+    this.running.unpause();
+  }
+}
+
+export type { ContainerExit };
+export { SIGKILL, SIGCONT };
