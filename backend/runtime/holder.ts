@@ -91,6 +91,9 @@ function dispatch(
     case 'unpause':
       done(handle.unpause());
       return undefined;
+    case 'sync':
+      done(handle.sync());
+      return undefined;
     case 'attach': {
       done(handle.attach({ stdout: writer(CHANNEL.stdout), stderr: writer(CHANNEL.stderr) }));
       return undefined;
@@ -213,5 +216,8 @@ export class RemoteHandle implements ContainerHandle {
   }
   async unpause(): Promise<void> {
     await request(this.address, { op: 'unpause' });
+  }
+  async sync(): Promise<void> {
+    await request(this.address, { op: 'sync' });
   }
 }

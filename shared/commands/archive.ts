@@ -14,6 +14,7 @@ import type { ByteStream } from '../host.ts';
 import { applyChanges } from './changes.ts';
 import { collectBytes } from '../util/bytes.ts';
 import { out, type Ctx } from './io.ts';
+import { current, syncIfRunning } from './liveness.ts';
 
 function refuseTerminal(ctx: Ctx, what: string): void {
   if (ctx.io.isTTY) throw new StatusError(1, `${what}: cowardly refusing to write binary data to a terminal. Use the -o flag or redirect`);
@@ -105,6 +106,7 @@ export async function importImage(ctx: Ctx): Promise<void> {
 /** `export -o FILE CONTAINER`. */
 export async function exportCmd(ctx: Ctx): Promise<void> {
   const e = await ctx.io.engine(ctx.globals);
+  await syncIfRunning(ctx, ctx.args[0]!);
   await writeOut(ctx, ctx.flags.string('output'), exportContainer(e, ctx.args[0]!), 'export');
 }
 
@@ -124,7 +126,11 @@ export async function cp(ctx: Ctx): Promise<void> {
   if (src.container && dst.container) throw new StatusError(1, 'Error: copying between containers is not supported');
   if (!src.container && !dst.container) throw new StatusError(1, 'Error: must specify at least one container source');
   const follow = ctx.flags.bool('follow-link');
+  if (dst.container && (await runningHere(ctx, dst.container))) {
+    throw new StatusError(1, `Error: copying into a running container is not supported yet: stop it first ('layerbox stop ${dst.container}'), or write the file from inside with 'layerbox exec -i ${dst.container} sh -c "cat > ${dst.path}"'`);
+  }
   if (src.container) {
+    await syncIfRunning(ctx, src.container);
     const contents = src.path.endsWith('/.');
     if (dst.path === '-') {
       refuseTerminal(ctx, 'cp');
@@ -180,3 +186,8 @@ async function* tarEntries(src: ByteStream): AsyncIterable<TarWriteEntry> {
   }
 }
 
+
+async function runningHere(ctx: Ctx, ref: string): Promise<boolean> {
+  if (!ctx.io.containers) return false;
+  return (await current(ctx, ref).catch(() => undefined))?.State.Running ?? false;
+}

@@ -11,6 +11,7 @@ import { ZERO_TIME } from '../engine/container-state.ts';
 import { applyChanges } from './changes.ts';
 import { confirm } from './confirm.ts';
 import { out, err, type Ctx } from './io.ts';
+import { control, current, reconcile, syncIfRunning } from './liveness.ts';
 
 /** The run-like flags of `create` (and later `run`) as engine options. */
 export async function createOptions(ctx: Ctx): Promise<CreateOptions> {
@@ -87,6 +88,7 @@ export async function ps(ctx: Ctx): Promise<void> {
   const now = e.now();
   const noTrunc = ctx.flags.bool('no-trunc');
   let list = await listContainers(e);
+  list = await Promise.all(list.map((c) => reconcile(ctx, c)));
   if (!ctx.flags.bool('all') && !ctx.flags.bool('latest') && !ctx.flags.changed('last')) list = list.filter((c) => c.State.Running);
   for (const f of ctx.flags.list('filter')) {
     const [k, v = ''] = f.split('=', 2) as [string, string | undefined];
@@ -139,10 +141,23 @@ export async function ps(ctx: Ctx): Promise<void> {
   }));
 }
 
+/** `rm -f` of a running container: SIGKILL it and let its holder save it first. */
+async function killFirst(ctx: Ctx, ref: string): Promise<void> {
+  const state = await current(ctx, ref).catch(() => undefined);
+  if (!state?.State.Running) return;
+  const c = await control(ctx);
+  const h = await c.handle(state.Id);
+  if (!h) return;
+  await h.kill('KILL');
+  await h.wait().catch(() => {});
+}
+
 /** `rm` / `container rm`. */
 export async function rm(ctx: Ctx): Promise<number> {
   const e = await ctx.io.engine(ctx.globals);
   let status = 0;
+  // Running containers are killed first, outside the lock their holders need to save them.
+  if (ctx.flags.bool('force')) for (const name of ctx.args) await killFirst(ctx, name);
   await e.write(async () => {
     for (const name of ctx.args) {
       try {
@@ -160,12 +175,14 @@ export async function rm(ctx: Ctx): Promise<number> {
 /** `diff` / `container diff`. */
 export async function diff(ctx: Ctx): Promise<void> {
   const e = await ctx.io.engine(ctx.globals);
+  await syncIfRunning(ctx, ctx.args[0]!);
   for (const c of await containerChanges(e, ctx.args[0]!)) out(ctx, `${c.kind} ${c.path}`);
 }
 
 /** `commit` / `container commit`: prints the new image ID. */
 export async function commit(ctx: Ctx): Promise<void> {
   const e = await ctx.io.engine(ctx.globals);
+  await syncIfRunning(ctx, ctx.args[0]!);
   const changes = ctx.flags.list('change');
   const id = await e.write(() =>
     commitContainer(e, ctx.args[0]!, {

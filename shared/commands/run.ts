@@ -5,23 +5,18 @@ import { ensureImage } from '../engine/catalog.ts';
 import { createContainer, getContainer, saveContainer } from '../engine/containers.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import type { ByteReader, ByteWriter } from '../process/stdio.ts';
-import type { ContainerControl } from '../runtime/control.ts';
 import type { Streams } from '../runtime/container-host.ts';
 import { LocalHandle, type ContainerHandle } from '../runtime/handle.ts';
 import { logLines, type LogEntry } from '../runtime/log.ts';
 import { createOptions } from './containers.ts';
 import { out, err, type Ctx } from './io.ts';
+import { control, current } from './liveness.ts';
 
 /**
  * The commands that run containers: run, start, stop, kill, restart, wait, exec, logs,
  * top, attach, pause, unpause, rename. A foreground container runs in this process;
  * the others are reached through the host's container control (see runtime/control.ts).
  */
-
-async function control(ctx: Ctx): Promise<ContainerControl> {
-  if (!ctx.io.containers) throw new FailedPreconditionError('this layerbox host cannot run containers');
-  return ctx.io.containers(ctx.globals);
-}
 
 /** The terminal as a container's streams. */
 function terminal(ctx: Ctx, withStdin: boolean): Streams {
@@ -54,23 +49,6 @@ function iterReader(src: AsyncIterable<Uint8Array>): ByteReader {
       }
     },
   };
-}
-
-/** A container's state, with a holder that died (kill -9, reboot) shown as exited. */
-async function current(ctx: Ctx, ref: string): Promise<ContainerState> {
-  const e = await ctx.io.engine(ctx.globals);
-  const { state } = await getContainer(e, ref);
-  if (!state.State.Running) return state;
-  const c = await control(ctx);
-  if (c.host.running(state.Id) || c.holderAlive(state.State.Pid)) return state;
-  return e.write(async () => {
-    const { state: s } = await getContainer(e, state.Id);
-    if (!s.State.Running) return s;
-    return saveContainer(e, {
-      ...s,
-      State: { ...s.State, Status: 'exited', Running: false, Paused: false, ExitCode: 137, Pid: 0, FinishedAt: e.timestamp(), Error: 'the process holding the container ended' },
-    });
-  });
 }
 
 async function handleOf(ctx: Ctx, ref: string): Promise<{ state: ContainerState; handle: ContainerHandle }> {

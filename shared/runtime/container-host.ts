@@ -120,6 +120,14 @@ export class RunningContainer {
     });
   }
 
+  /**
+   * Write what the container changed so far into its writable layer and volumes, so
+   * `commit`, `diff`, `cp` and `export` of a running container see it.
+   */
+  sync(): Promise<void> {
+    return this.host.save(this.id, {}, this.sandbox, this.volumes, false);
+  }
+
   /** Send output to `streams` too, until the returned function is called. */
   addOutput(streams: Streams): () => void {
     this.outputs.add(streams);
@@ -254,7 +262,7 @@ export class ContainerHost {
     } catch (err) {
       const status = err instanceof ExecError ? err.status : 128;
       const message = err instanceof Error ? err.message : String(err);
-      await this.record(state.Id, { Status: 'exited', Running: false, ExitCode: status, Error: message, FinishedAt: e.timestamp() }, sandbox, volumes, false);
+      await this.save(state.Id, { Status: 'exited', Running: false, ExitCode: status, Error: message, FinishedAt: e.timestamp() }, sandbox, volumes, false);
       throw new FailedPreconditionError(`failed to start container ${state.Id.slice(0, 12)}: ${message}`, { cause: err });
     }
 
@@ -271,7 +279,7 @@ export class ContainerHost {
       this.live.delete(state.Id);
       await this.logs.flush(state.Id);
       const auto = state.HostConfig.AutoRemove ?? false;
-      await this.record(
+      await this.save(
         state.Id,
         { Status: 'exited', Running: false, ExitCode: exit.status, Error: '', FinishedAt: e.timestamp(), OOMKilled: exit.oom ?? false },
         sandbox,
@@ -288,7 +296,7 @@ export class ContainerHost {
    * Take a stopped container's changes back: its writable layer and its volumes, and its
    * new state, in one commit. With `remove` (`--rm`) the container goes instead.
    */
-  private async record(
+  async save(
     id: string,
     st: Partial<ContainerState['State']> & { OOMKilled?: boolean },
     sandbox: Sandbox,

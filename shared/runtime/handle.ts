@@ -32,6 +32,8 @@ export interface ContainerHandle {
   attach(streams: Streams): Promise<number>;
   pause(): Promise<void>;
   unpause(): Promise<void>;
+  /** Save the running container's changes into the store now. */
+  sync(): Promise<void>;
 }
 
 export function processRows(list: readonly ProcessInfo[]): ProcessRow[] {
@@ -81,6 +83,9 @@ export class LocalHandle implements ContainerHandle {
   }
   async unpause(): Promise<void> {
     this.running.unpause();
+  }
+  sync(): Promise<void> {
+    return this.running.sync();
   }
 }
 
