@@ -194,11 +194,9 @@ export class RemoteHandle implements ContainerHandle {
     try {
       return Number(await request(this.address, { op: 'exec', options, interactive: interactive ?? false }, streams, interactive ? this.stdinSource?.() : undefined));
     } catch (e) {
+      // The holder could not start the program: the same error as a local exec gives.
       const status = (e as { status?: number }).status;
-      if (status !== undefined) {
-        await streams.stderr?.write(new TextEncoder().encode(`OCI runtime exec failed: ${(e as Error).message}: unknown\n`));
-        return status;
-      }
+      if (status !== undefined) throw new ExecError(status === 127 ? 'ENOENT' : 'EACCES', opts.argv[0] ?? '', (e as Error).message);
       throw e;
     }
   }

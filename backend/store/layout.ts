@@ -14,7 +14,8 @@ import { digestHex } from '../../shared/digest/digest.ts';
 export const LAYOUT_VERSION = 1;
 
 /** Entries a store root may hold; an unknown entry means the folder is not ours. */
-export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp']);
+/** `containers/` holds running containers' logs (Docker's json-file), outside the content-addressed store. */
+export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers']);
 
 export class StoreLayout {
   readonly root: string;

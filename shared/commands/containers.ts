@@ -161,7 +161,8 @@ export async function rm(ctx: Ctx): Promise<number> {
   await e.write(async () => {
     for (const name of ctx.args) {
       try {
-        await removeContainer(e, name, { force: ctx.flags.bool('force'), volumes: ctx.flags.bool('volumes') });
+        const gone = await removeContainer(e, name, { force: ctx.flags.bool('force'), volumes: ctx.flags.bool('volumes') });
+        if (ctx.io.containers) await (await control(ctx)).host.logs.remove(gone.Id);
         out(ctx, name);
       } catch (error) {
         err(ctx, `Error: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,6 +5,7 @@ import { ensureImage } from '../engine/catalog.ts';
 import { createContainer, getContainer, saveContainer } from '../engine/containers.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import type { ByteReader, ByteWriter } from '../process/stdio.ts';
+import { ExecError } from '../process/exec-error.ts';
 import type { Streams } from '../runtime/container-host.ts';
 import { LocalHandle, type ContainerHandle } from '../runtime/handle.ts';
 import { logLines, type LogEntry } from '../runtime/log.ts';
@@ -226,6 +227,11 @@ export async function exec(ctx: Ctx): Promise<number> {
   const off = c.onInterrupt(() => {});
   try {
     return await handle.exec(o, terminal(ctx, interactive));
+  } catch (error) {
+    if (!(error instanceof ExecError)) throw error;
+    // Docker's wording and status for a program that cannot start in `exec` (on stdout, as Docker prints it).
+    out(ctx, `OCI runtime exec failed: exec failed: unable to start container process: ${error.message}: unknown`);
+    return 126;
   } finally {
     off();
   }

@@ -604,17 +604,15 @@ export class Shell {
     this.backStatus = 0;
     const argv = await this.expander.fields(cmd.args);
     if (argv.length === 0) {
-      const r = await this.withRedirects(
+      return this.withRedirects(
         cmd.redirs,
         async () => {
-          const assigned = await this.expandAssignments(cmd.assigns);
-          for (const [name, value] of assigned) this.assign(name, value);
+          const assigned = await this.assignAll(cmd.assigns, (name, value) => this.assign(name, value));
           if (this.options.xtrace && assigned.length) this.xtrace(assigned, []);
           return this.backStatus;
         },
         false,
       );
-      return r;
     }
     const kind = this.classify(argv[0]!);
     const special = kind.type === 'special';
@@ -623,44 +621,45 @@ export class Shell {
       const opened: (Reader | Writer)[] = [];
       const ok = await this.applyRedirects(cmd.redirs, this.fds, opened);
       if (!ok) throw new ShellError(1);
-      const assigned = await this.expandAssignments(cmd.assigns);
-      for (const [name, value] of assigned) this.assign(name, value);
+      const assigned = await this.assignAll(cmd.assigns, (name, value) => this.assign(name, value));
       if (this.options.xtrace) this.xtrace(assigned, argv);
       return 0;
     }
     return this.withRedirects(
       cmd.redirs,
       async () => {
-        const assigned = await this.expandAssignments(cmd.assigns);
-        if (special) {
-          for (const [name, value] of assigned) this.assign(name, value);
-        } else if (assigned.length) {
-          this.vars.pushScope();
-        }
+        // Assignments before a special builtin persist; before anything else they
+        // last for the command only (exported to it).
+        const scoped = !special && cmd.assigns.length > 0;
+        if (scoped) this.vars.pushScope();
         try {
-          if (!special) {
-            for (const [name, value] of assigned) {
-              try {
-                this.vars.makeLocal(name, value, true);
-              } catch (e) {
-                if (e instanceof ReadonlyError) this.fatal(e.message);
-                throw e;
-              }
+          const assigned = await this.assignAll(cmd.assigns, (name, value) => {
+            if (special) return this.assign(name, value);
+            try {
+              this.vars.makeLocal(name, value, true);
+            } catch (e) {
+              if (e instanceof ReadonlyError) this.fatal(e.message);
+              throw e;
             }
-          }
+          });
           if (this.options.xtrace) this.xtrace(assigned, argv);
           return await this.runKind(kind, argv, tested);
         } finally {
-          if (!special && assigned.length) this.vars.popScope();
+          if (scoped) this.vars.popScope();
         }
       },
       special,
     );
   }
 
-  private async expandAssignments(assigns: Assignment[]): Promise<[string, string][]> {
+  /** Expands and assigns each NAME=value in turn (a later one sees an earlier one). */
+  private async assignAll(assigns: Assignment[], set: (name: string, value: string) => void): Promise<[string, string][]> {
     const out: [string, string][] = [];
-    for (const a of assigns) out.push([a.name, await this.expander.string(a.value, 'assign')]);
+    for (const a of assigns) {
+      const value = await this.expander.string(a.value, 'assign');
+      set(a.name, value);
+      out.push([a.name, value]);
+    }
     return out;
   }
 

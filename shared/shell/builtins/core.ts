@@ -136,7 +136,6 @@ const unset = spec(async (sh: Shell, argv: string[]) => {
     }
     if (sh.vars.lookup(name)?.readonly) sh.fatal(`${name}: is read only`);
     sh.vars.unset(name);
-    if (!opts.has('v') && !sh.vars.lookup(name)) sh.funcs.delete(name);
   }
   return 0;
 });

@@ -29,12 +29,16 @@ const char help_grep[] =
   "  -o, --only-matching       show only nonempty parts of lines that match\n"
   "  -q, --quiet, --silent     suppress all normal output\n"
   "  -s, --no-messages         suppress error messages\n"
-  "  -r, --recursive           search directories recursively\n\n"
+  "  -r, --recursive           search directories recursively\n"
+  "  -A, --after-context=NUM   print NUM lines of trailing context\n"
+  "  -B, --before-context=NUM  print NUM lines of leading context\n"
+  "  -C, --context=NUM         print NUM lines of output context\n\n"
   "Exit status is 0 if any line is selected, 1 otherwise; 2 if an error occurred.\n";
 
 static int o_invert, o_count, o_list, o_unlist, o_number, o_names = -1, o_only, o_quiet, o_silent;
 static int o_recursive, o_fixed, o_icase, o_word, o_line, o_ere;
-static long long o_max = -1;
+static long long o_max = -1, o_after, o_before;
+static int printed_group;  /* some line was printed: groups of context get "--" between */
 static char **patterns;
 static int npatterns;
 static regex_t *res;
@@ -112,22 +116,56 @@ static void prefix(const char *name, long long lineno, char sep) {
 }
 
 /* Returns 1 when some line was selected. */
+/* Lines kept for -B, as a ring. */
+struct held { char *text; size_t len; long long lineno; };
+
+static void print_line(const char *name, long long lineno, char sep, const char *text, size_t len, long long *last_out) {
+  if ((o_after || o_before) && printed_group && *last_out && lineno != *last_out + 1) puts("--");
+  if ((o_after || o_before) && printed_group && !*last_out) puts("--");
+  prefix(name, lineno, sep);
+  fwrite(text, 1, len, stdout);
+  putchar('\n');
+  *last_out = lineno;
+  printed_group = 1;
+}
+
+/* Returns 1 when some line was selected. */
 static int grep_fd(int fd, const char *name) {
   FILE *f = fd ? fdopen(fd, "r") : stdin;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
-  long long lineno = 0, selected = 0;
-  while ((o_max < 0 || selected < o_max) && (n = getline(&line, &cap, f)) >= 0) {
+  long long lineno = 0, selected = 0, after_left = 0, last_out = 0;
+  int nheld = 0, first_held = 0;
+  struct held *held = o_before ? xmalloc(sizeof *held * (size_t)o_before) : NULL;
+  for (int i = 0; i < (int)o_before; i++) held[i] = (struct held){NULL, 0, 0};
+  int context = !(o_count || o_list || o_unlist || o_quiet || o_only);
+  while ((o_max < 0 || selected < o_max || (context && after_left > 0)) && (n = getline(&line, &cap, f)) >= 0) {
     lineno++;
     size_t len = (size_t)n;
     if (len && line[len - 1] == '\n') line[--len] = 0;
     size_t so, eo;
-    int hit = match_any(line, len, 0, &so, &eo);
-    if (hit == o_invert) continue;
+    int hit = match_any(line, len, 0, &so, &eo) != o_invert;
+    if (o_max >= 0 && selected >= o_max) hit = 0;
+    if (!hit) {
+      if (!context) continue;
+      if (after_left > 0) {
+        after_left--;
+        print_line(name, lineno, '-', line, len, &last_out);
+      } else if (o_before) {
+        struct held *h = &held[(first_held + nheld) % o_before];
+        if (nheld == o_before) { h = &held[first_held]; first_held = (first_held + 1) % (int)o_before; nheld--; }
+        h->text = xrealloc(h->text, len + 1);
+        memcpy(h->text, line, len);
+        h->len = len;
+        h->lineno = lineno;
+        nheld++;
+      }
+      continue;
+    }
     selected++;
     if (o_quiet) break;
-    if (o_count || o_list || o_unlist) continue;
+    if (!context && !o_only) continue;
     if (o_only) {
       if (o_invert) continue;
       size_t from = 0;
@@ -141,15 +179,21 @@ static int grep_fd(int fd, const char *name) {
       }
       continue;
     }
-    prefix(name, lineno, ':');
-    fwrite(line, 1, len, stdout);
-    putchar('\n');
+    for (; nheld > 0; nheld--, first_held = (first_held + 1) % (int)o_before) {
+      struct held *h = &held[first_held];
+      print_line(name, h->lineno, '-', h->text, h->len, &last_out);
+    }
+    first_held = 0;
+    print_line(name, lineno, ':', line, len, &last_out);
+    after_left = o_after;
   }
   if (ferror(f)) {
     if (!o_silent) warn_err(errno, "%s", name);
     error_seen = 1;
   }
   free(line);
+  for (int i = 0; i < (int)o_before; i++) free(held[i].text);
+  free(held);
   if (fd) fclose(f);
   if (o_count) {
     if (o_names) printf("%s:", name);
@@ -208,9 +252,10 @@ static int run(int argc, char **argv, int mode) {
     {"files-with-matches", 0, 0, 'l'}, {"files-without-match", 0, 0, 'L'}, {"max-count", 1, 0, 'm'},
     {"line-number", 0, 0, 'n'}, {"with-filename", 0, 0, 'H'}, {"no-filename", 0, 0, 'h'},
     {"only-matching", 0, 0, 'o'}, {"quiet", 0, 0, 'q'}, {"silent", 0, 0, 'q'}, {"no-messages", 0, 0, 's'},
-    {"recursive", 0, 0, 'r'}, {0, 0, 0, 0}};
+    {"recursive", 0, 0, 'r'}, {"after-context", 1, 0, 'A'}, {"before-context", 1, 0, 'B'},
+    {"context", 1, 0, 'C'}, {0, 0, 0, 0}};
   int c, have_pattern = 0;
-  while ((c = opt_next(argc, argv, "EFGe:f:iywxvclLm:nHhoqsrR", longs, 1)) != -1) {
+  while ((c = opt_next(argc, argv, "EFGe:f:iywxvclLm:nHhoqsrRA:B:C:", longs, 1)) != -1) {
     switch (c) {
       case 'E': o_ere = 1; o_fixed = 0; break;
       case 'F': o_fixed = 1; o_ere = 0; break;
@@ -238,6 +283,13 @@ static int run(int argc, char **argv, int mode) {
       case 'q': o_quiet = 1; break;
       case 's': o_silent = 1; break;
       case 'r': case 'R': o_recursive = 1; break;
+      case 'A': case 'B': case 'C': {
+        long long v = parse_count(optarg, 0);
+        if (v < 0) die_msg(2, "%s: invalid context length argument", optarg);
+        if (c != 'B') o_after = v;
+        if (c != 'A') o_before = v;
+        break;
+      }
     }
   }
   if (!have_pattern) {

@@ -1,0 +1,181 @@
+// Running containers through the `layerbox` command, side by side with Docker: the same
+// sequence of commands against Docker (a busybox image) and against layerbox (the box
+// image) must print the same output and exit with the same statuses. Covers run's
+// flags, exit codes of programs that cannot start, stdin, read-only roots, users,
+// volumes outliving containers, commit of a container's changes, detached containers
+// with exec, logs, stop (pid 1 ignores SIGTERM unless it traps it, as in Docker), kill,
+// wait and restart.
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeBusyboxContext } from '../../harness/busybox-image.ts';
+import { dockerFromEnv, makeTempDir, removeTree, type RunResult } from '../../harness/peers.ts';
+import { expectStoreChecks, layerbox } from './cli.ts';
+
+const docker = dockerFromEnv();
+const NS = 'localhost/lbcli-run';
+const DOCKER_IMAGE = `${NS}/busybox:users`;
+
+let work: string;
+let root: string;
+const dockerNames: string[] = [];
+const dockerVolumes: string[] = [];
+
+/** One command for each side: `IMG` stands for the image, `NAME` for a per-test container name. */
+type Step = { args: string[]; stdin?: string };
+
+interface Outcome {
+  code: number;
+  stdout: string;
+}
+
+let seq = 0;
+
+/** How a step's stdout is compared: exactly, as a set of lines (order not defined), or not at all. */
+type Compare = 'all' | 'lines' | 'code';
+
+const sortedLines = (s: string) => s.split(/\r?\n/).filter(Boolean).sort();
+
+async function both(steps: Step[], compare: (i: number) => Compare = () => 'all'): Promise<Array<{ docker: Outcome; layerbox: Outcome }>> {
+  const n = ++seq;
+  const subst = (a: string, side: 'd' | 'l') =>
+    a.replaceAll('IMG', side === 'd' ? DOCKER_IMAGE : 'box').replaceAll('NAME', `lbrun-${n}`).replaceAll('VOL', `lbrunvol-${n}`);
+  dockerNames.push(`lbrun-${n}`);
+  dockerVolumes.push(`lbrunvol-${n}`);
+  const out: Array<{ docker: Outcome; layerbox: Outcome }> = [];
+  for (const [i, s] of steps.entries()) {
+    const dargs = s.args.map((a) => subst(a, 'd'));
+    // Docker needs --network none here (no bridge); layerbox containers have no network.
+    if (dargs[0] === 'run') dargs.splice(1, 0, '--network', 'none');
+    const opts = { check: false, ...(s.stdin !== undefined ? { input: s.stdin } : {}) };
+    const d: RunResult = await docker.run(dargs, opts);
+    const l: RunResult = await layerbox(root, s.args.map((a) => subst(a, 'l')), opts);
+    const pair = { docker: { code: d.code ?? -1, stdout: d.stdout }, layerbox: { code: l.code ?? -1, stdout: l.stdout } };
+    const what = `step ${i + 1}: ${s.args.join(' ')}\ndocker stderr: ${d.stderr}\nlayerbox stderr: ${l.stderr}`;
+    expect(pair.layerbox.code, what).toBe(pair.docker.code);
+    if (compare(i) === 'all') expect(pair.layerbox.stdout, what).toBe(pair.docker.stdout);
+    if (compare(i) === 'lines') expect(sortedLines(pair.layerbox.stdout), what).toEqual(sortedLines(pair.docker.stdout));
+    out.push(pair);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  work = await makeTempDir('lbcli-run-');
+  root = join(work, 'store');
+  // Busybox with the users and folders box has, so the same commands mean the same.
+  const ctx = await writeBusyboxContext(join(work, 'ctx'), { applets: 'all' });
+  const etc = join(ctx.dir, 'rootfs', 'etc');
+  await mkdir(etc, { recursive: true });
+  await writeFile(join(etc, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+  await writeFile(join(etc, 'group'), 'root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n');
+  for (const [d, mode] of [['root', 0o700], ['tmp', 0o1777], ['home/user', 0o755]] as const) {
+    await mkdir(join(ctx.dir, 'rootfs', d), { recursive: true });
+    await chmod(join(ctx.dir, 'rootfs', d), mode);
+  }
+  await writeFile(join(ctx.dir, 'Dockerfile'), `${ctx.dockerfile}RUN chown 1000:1000 /home/user\n`);
+  await docker.run(['build', '--network', 'none', '-q', '-t', DOCKER_IMAGE, ctx.dir], { env: { DOCKER_BUILDKIT: '1' } });
+}, 180_000);
+
+afterAll(async () => {
+  await docker.run(['rm', '-f', ...dockerNames], { check: false });
+  await docker.run(['volume', 'rm', '-f', ...dockerVolumes], { check: false });
+  await docker.run(['rmi', '-f', DOCKER_IMAGE], { check: false });
+  if (work) await removeTree(work);
+});
+
+describe('run, as Docker runs it', () => {
+  test('output, pipes and exit statuses', async () => {
+    const [pipe] = await both([
+      { args: ['run', '--rm', 'IMG', 'sh', '-c', 'echo hello | wc -c'] },
+      { args: ['run', '--rm', 'IMG', 'sh', '-c', 'exit 7'] },
+      { args: ['run', '--rm', 'IMG', 'false'] },
+      { args: ['run', '--rm', 'IMG', 'nosuchcommand'] },
+      { args: ['run', '--rm', 'IMG', '/etc/passwd'] },
+      { args: ['run', '--rm', 'IMG', 'sh', '-c', 'kill -9 $$'] },
+    ]);
+    expect(pipe!.layerbox.stdout.trim()).toBe('6');
+  });
+
+  test('environment, working directory, user, hostname', async () => {
+    await both([
+      { args: ['run', '--rm', '-e', 'A=1', '-e', 'B', '-w', '/tmp/new/dir', 'IMG', 'sh', '-c', 'echo "$A:$B"; pwd'] },
+      { args: ['run', '--rm', '-u', '1000', 'IMG', 'sh', '-c', 'id -u; id -g; echo $HOME'] },
+      { args: ['run', '--rm', '-u', 'user', 'IMG', 'sh', '-c', 'touch /root/x'] },
+      { args: ['run', '--rm', '-u', 'user', 'IMG', 'sh', '-c', 'touch /tmp/x && echo ok'] },
+      { args: ['run', '--rm', '--hostname', 'teacher', 'IMG', 'hostname'] },
+      { args: ['run', '--rm', '--entrypoint', 'echo', 'IMG', 'from', 'entrypoint'] },
+    ]);
+  });
+
+  test('stdin with -i, and a read-only root', async () => {
+    await both([
+      { args: ['run', '--rm', '-i', 'IMG', 'sh', '-c', 'tr a-z A-Z; echo done'], stdin: 'shout\n' },
+      { args: ['run', '--rm', 'IMG', 'cat'], stdin: 'not passed without -i\n' },
+      { args: ['run', '--rm', '--read-only', 'IMG', 'touch', '/x'] },
+      { args: ['run', '--rm', '--read-only', '-v', 'VOL:/data', 'IMG', 'sh', '-c', 'echo ok > /data/f && cat /data/f'] },
+    ]);
+  });
+
+  test('volumes outlive their containers; commit keeps changes and leaves the image as it was', async () => {
+    await both([
+      { args: ['run', '--rm', '-v', 'VOL:/data', 'IMG', 'sh', '-c', 'echo kept > /data/f'] },
+      { args: ['run', '--rm', '-v', 'VOL:/data', 'IMG', 'cat', '/data/f'] },
+      { args: ['run', '--name', 'NAME', 'IMG', 'sh', '-c', 'echo changed > /etc/motd; rm /etc/group'] },
+      { args: ['diff', 'NAME'] },
+      { args: ['commit', 'NAME', `${NS}/committed-NAME`] },
+      { args: ['run', '--rm', `${NS}/committed-NAME`, 'sh', '-c', 'cat /etc/motd; test -e /etc/group || echo group is gone'] },
+      { args: ['run', '--rm', 'IMG', 'cat', '/etc/motd'] },
+    ], (i) => (i === 4 ? 'code' : i === 3 ? 'lines' : 'all'));
+    await docker.run(['rmi', '-f', `${NS}/committed-lbrun-${seq}`], { check: false });
+  });
+
+  test('logs keep stdout and stderr apart; ps shows the exit code', async () => {
+    const r = await both([
+      { args: ['run', '--name', 'NAME', 'IMG', 'sh', '-c', 'echo out; echo err >&2; exit 3'] },
+      { args: ['logs', 'NAME'] },
+      { args: ['logs', '--tail', '1', 'NAME'] },
+      { args: ['ps', '-a', '--filter', 'name=NAME', '--format', '{{.Names}} {{.Command}}'] },
+      { args: ['inspect', '--format', '{{.State.ExitCode}} {{.State.Status}}', 'NAME'] },
+      { args: ['start', '-a', 'NAME'] },
+      { args: ['logs', 'NAME'] },
+    ]);
+    expect(r[1]!.layerbox.stdout).toBe('out\n');
+  });
+
+  test('detached: exec, stop with a grace period, kill, wait, restart', async () => {
+    await both([
+      { args: ['run', '-d', '--name', 'NAME', 'IMG', 'sleep', '1000'] },
+      { args: ['exec', 'NAME', 'sh', '-c', 'echo inside; echo x > /tmp/made'] },
+      { args: ['exec', 'NAME', 'cat', '/tmp/made'] },
+      // Docker ends this message with CRLF; the words and the status must match.
+      { args: ['exec', 'NAME', 'nosuchcommand'] },
+      { args: ['exec', '-i', 'NAME', 'cat'], stdin: 'through exec\n' },
+      { args: ['kill', '-s', 'TERM', 'NAME'] },
+      { args: ['inspect', '--format', '{{.State.Running}}', 'NAME'] },
+      { args: ['stop', '-t', '1', 'NAME'] },
+      { args: ['wait', 'NAME'] },
+      { args: ['inspect', '--format', '{{.State.Running}} {{.State.ExitCode}}', 'NAME'] },
+      { args: ['restart', '-t', '1', 'NAME'] },
+      { args: ['inspect', '--format', '{{.State.Running}}', 'NAME'] },
+      { args: ['exec', 'NAME', 'cat', '/tmp/made'] },
+      { args: ['kill', 'NAME'] },
+      { args: ['wait', 'NAME'] },
+      { args: ['rm', 'NAME'] },
+    ], (i) => (i === 0 ? 'code' : i === 3 ? 'lines' : 'all'));
+  });
+
+  test('a trapped SIGTERM lets pid 1 exit on its own terms', async () => {
+    await both([
+      { args: ['run', '-d', '--name', 'NAME', 'IMG', 'sh', '-c', 'trap "echo bye; exit 3" TERM; while true; do sleep 0.1; done'] },
+      { args: ['stop', '-t', '5', 'NAME'] },
+      { args: ['wait', 'NAME'] },
+      { args: ['logs', 'NAME'] },
+      { args: ['rm', '-f', 'NAME'] },
+    ], (i) => (i === 0 ? 'code' : 'all'));
+  });
+
+  test('the store is consistent after all of it', async () => {
+    await expectStoreChecks(root);
+  });
+});
