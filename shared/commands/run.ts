@@ -89,13 +89,13 @@ async function foreground(ctx: Ctx, id: string, interactive: boolean): Promise<n
 }
 
 export async function run(ctx: Ctx): Promise<number> {
+  const c = await control(ctx);
   const e = await ctx.io.engine(ctx.globals);
   const opts = await createOptions(ctx);
   const detach = ctx.flags.bool('detach');
   if (detach && opts.autoRemove === undefined) opts.autoRemove = false;
   await ensureImage(e, opts.image);
   const state = await e.write(() => createContainer(e, opts));
-  const c = await control(ctx);
   if (detach) {
     await c.startDetached(state.Id);
     out(ctx, state.Id);

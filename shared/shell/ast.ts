@@ -4,7 +4,11 @@
  * from text subject to field splitting and globbing.
  */
 
-export type ParamOp = '-' | '=' | '?' | '+' | '%' | '%%' | '#' | '##';
+/**
+ * `:` is ${x:offset:length}; `/` and `//` replace the first / every match (ash's bash
+ * extensions); `bad` is a malformed ${...}, an error only when expanded (as in ash).
+ */
+export type ParamOp = '-' | '=' | '?' | '+' | '%' | '%%' | '#' | '##' | ':' | '/' | '//' | 'bad';
 
 export type WordPart =
   /** Text outside any quotes (or plain text inside double quotes / a here-document). */
@@ -16,7 +20,7 @@ export type WordPart =
   /** "..." */
   | { kind: 'dq'; parts: WordPart[] }
   /** $name, ${name}, ${name op word}, ${#name} */
-  | { kind: 'param'; name: string; op: ParamOp | null; colon: boolean; arg: Word | null; length: boolean }
+  | { kind: 'param'; name: string; op: ParamOp | null; colon: boolean; arg: Word | null; length: boolean; repl?: Word | null }
   /** $(...) or `...` */
   | { kind: 'cmd'; body: List }
   /** $((...)) — the expression text after expansion is evaluated. */

@@ -9,8 +9,37 @@ import type { Word, WordPart } from './ast.ts';
 import { glob } from './glob.ts';
 import type { Shell } from './interp.ts';
 import { isName } from './lexer.ts';
-import { escapePattern, hasGlob, removePrefix, removeSuffix } from './pattern.ts';
+import { compilePattern, escapePattern, hasGlob, removePrefix, removeSuffix } from './pattern.ts';
 import { ReadonlyError } from './vars.ts';
+
+/** ${x/pat/rep}: the leftmost longest match replaced (every match with `all`). */
+function replaceMatches(s: string, pat: string, rep: string, all: boolean): string {
+  if (pat === '') return s;
+  const re = compilePattern(pat);
+  let out = '';
+  let i = 0;
+  while (i <= s.length) {
+    let j = -1;
+    for (let k = s.length; k >= i; k--) {
+      if (re.test(s.slice(i, k))) {
+        j = k;
+        break;
+      }
+    }
+    if (j < 0) {
+      if (i < s.length) out += s[i];
+      i++;
+      continue;
+    }
+    out += rep;
+    if (j === i) {
+      if (i < s.length) out += s[i];
+      i++;
+    } else i = j;
+    if (!all) return out + s.slice(i);
+  }
+  return out;
+}
 
 /** Text of an expansion step. `q`: quoted; `s`: subject to field splitting. */
 interface Text {
@@ -166,10 +195,19 @@ export class Expander {
       });
       return out;
     }
+    if (p.op === 'bad') sh.badSubstitution();
+    if (p.op === ':') return this.substring(p, quoted);
     const v = this.get(name);
     const isSet = v !== undefined;
     const missing = p.colon ? !isSet || v === '' : !isSet;
     switch (p.op) {
+      case '/':
+      case '//': {
+        if (!isSet && sh.options.nounset) sh.fatal(`${name}: parameter not set`);
+        const pat = await this.pattern(p.arg!);
+        const rep = p.repl ? await this.string(p.repl) : '';
+        return value(replaceMatches(v ?? '', pat, rep, p.op === '//'));
+      }
       case null:
         if (!isSet && sh.options.nounset) sh.fatal(`${name}: parameter not set`);
         return value(v ?? '');
@@ -199,6 +237,45 @@ export class Expander {
     }
   }
 
+  /** ${x:offset:length} (and ${@:offset:length} over the positional parameters). */
+  private async substring(p: WordPart & { kind: 'param' }, quoted: boolean): Promise<Chunk[]> {
+    const spec = await this.string(p.arg!, false);
+    let depth = 0;
+    let cut = -1;
+    for (let i = 0; i < spec.length; i++) {
+      const c = spec[i];
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === ':' && depth === 0) {
+        cut = i;
+        break;
+      }
+    }
+    const off = Number(this.arithText(cut < 0 ? spec : spec.slice(0, cut)));
+    const len = cut < 0 ? null : Number(this.arithText(spec.slice(cut + 1)));
+    const slice = <T>(list: T[] | string, base: number): T[] | string => {
+      const n = list.length;
+      let start = off < 0 ? Math.max(0, n + off) : off - base;
+      if (start < 0) start = 0;
+      if (start > n) return list.slice(n);
+      const end = len === null ? n : len < 0 ? n + len : start + len;
+      return end <= start ? list.slice(0, 0) : list.slice(start, end);
+    };
+    if (p.name === '@' || p.name === '*') {
+      const list = slice([this.sh.arg0, ...this.sh.params], 0) as string[];
+      if (quoted && p.name === '*') return [{ t: list.join(this.ifsFirst()), q: true, s: false }];
+      const out: Chunk[] = [];
+      list.forEach((v, i) => {
+        if (i > 0) out.push(BREAK);
+        out.push({ t: v, q: quoted, s: !quoted });
+      });
+      return out;
+    }
+    const v = this.get(p.name);
+    if (v === undefined && this.sh.options.nounset) this.sh.fatal(`${p.name}: parameter not set`);
+    return [{ t: slice(v ?? '', 0) as string, q: quoted, s: !quoted }];
+  }
+
   /** The value of a parameter, or undefined when unset. */
   get(name: string): string | undefined {
     const sh = this.sh;
@@ -217,6 +294,11 @@ export class Expander {
         return String(sh.pid);
       case '!':
         return sh.lastBackgroundPid === null ? undefined : String(sh.lastBackgroundPid);
+      case 'LINENO': {
+        // The current line, until the script assigns or unsets LINENO.
+        const v = sh.vars.lookup('LINENO');
+        return v ? v.value : sh.linenoUnset ? undefined : String(sh.lineno);
+      }
       case '@':
       case '*':
         return sh.params.length ? sh.params.join(name === '*' ? this.ifsFirst() : ' ') : undefined;
@@ -230,7 +312,10 @@ export class Expander {
   }
 
   private async arith(expr: Word): Promise<string> {
-    const text = await this.heredoc(expr);
+    return this.arithText(await this.heredoc(expr));
+  }
+
+  private arithText(text: string): string {
     const sh: Shell = this.sh;
     try {
       const ar = new Arith({

@@ -10,114 +10,21 @@
  */
 import type { Assignment, Command, List, Pipeline, Redirect, SimpleCommand } from './ast.ts';
 import { BUILTINS, type Builtin } from './builtins/index.ts';
-import { ByteFs } from './bytefs.ts';
-import { fromBytes, fromHost, toBytes, toHost } from './bytes.ts';
+import type { ByteFs } from './bytefs.ts';
+import { toBytes, toHost } from './bytes.ts';
 import { ExitSignal, KilledSignal, LoopSignal, ReturnSignal, ShellError } from './control.ts';
 import { Expander } from './expand.ts';
-import { FsError, SpawnError, BrokenPipeError, type OpenFile, type ProcessHandle, type Reader, type ShellHost, type Writer } from './host.ts';
-import { closedReader, normalizePath, pathJoin, readAll, type Fd, type FdTable } from './io.ts';
+import { SpawnError, BrokenPipeError, type OpenFile, type ProcessHandle, type Reader, type ShellHost, type Writer } from './host.ts';
+import { closedReader, normalizePath, pathJoin, readAll, type FdTable } from './io.ts';
+import { defaultOptions, OPTION_KEYS, OPTION_TABLE, type ShellOptions } from './options.ts';
 import { Parser, ShellSyntaxError } from './parser.ts';
 import { matchPattern } from './pattern.ts';
+import { traceQuote } from './quote.ts';
+import { applyRedirects } from './redirect.ts';
+import type { Runtime } from './runtime.ts';
 import { SIGINT, SIGPIPE, signalDescription, signalName } from './signals.ts';
 import { ReadonlyError, Vars } from './vars.ts';
 import { closeWriter, drain, queueWrite } from './writes.ts';
-
-/** Shell options, in ash's order (which `$-` lists in reverse). */
-export const OPTION_TABLE = [
-  ['e', 'errexit'],
-  ['f', 'noglob'],
-  ['I', 'ignoreeof'],
-  ['i', ''],
-  ['m', 'monitor'],
-  ['n', 'noexec'],
-  ['s', ''],
-  ['c', ''],
-  ['x', 'xtrace'],
-  ['v', 'verbose'],
-  ['C', 'noclobber'],
-  ['a', 'allexport'],
-  ['b', 'notify'],
-  ['u', 'nounset'],
-  ['E', 'errtrace'],
-  ['', 'vi'],
-  ['', 'pipefail'],
-] as const;
-
-export interface ShellOptions {
-  errexit: boolean;
-  noglob: boolean;
-  ignoreeof: boolean;
-  interactive: boolean;
-  monitor: boolean;
-  noexec: boolean;
-  stdin: boolean;
-  command: boolean;
-  xtrace: boolean;
-  verbose: boolean;
-  noclobber: boolean;
-  allexport: boolean;
-  notify: boolean;
-  nounset: boolean;
-  errtrace: boolean;
-  vi: boolean;
-  pipefail: boolean;
-}
-
-/** ShellOptions keys in OPTION_TABLE order. */
-export const OPTION_KEYS: (keyof ShellOptions)[] = [
-  'errexit',
-  'noglob',
-  'ignoreeof',
-  'interactive',
-  'monitor',
-  'noexec',
-  'stdin',
-  'command',
-  'xtrace',
-  'verbose',
-  'noclobber',
-  'allexport',
-  'notify',
-  'nounset',
-  'errtrace',
-  'vi',
-  'pipefail',
-];
-
-function defaultOptions(): ShellOptions {
-  const o = {} as ShellOptions;
-  for (const k of OPTION_KEYS) o[k] = false;
-  return o;
-}
-
-/** State shared by a shell and all its subshells. */
-export class Runtime {
-  readonly fs: ByteFs;
-  private ticks = 0;
-  private lastYield = Date.now();
-  private nextPid: number;
-
-  constructor(
-    readonly host: ShellHost,
-    pid: number,
-  ) {
-    this.fs = new ByteFs(host.fs);
-    this.nextPid = pid + 1;
-  }
-
-  allocatePid(): number {
-    return this.host.allocatePid ? this.host.allocatePid() : this.nextPid++;
-  }
-
-  /** Lets the event loop run now and then, so a busy loop cannot freeze the thread. */
-  async tick(): Promise<void> {
-    if ((++this.ticks & 63) !== 0) return;
-    const now = Date.now();
-    if (now - this.lastYield < 10) return;
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
-    this.lastYield = Date.now();
-  }
-}
 
 interface Job {
   pid: number;
@@ -127,17 +34,6 @@ interface Job {
 }
 
 type CommandKind = { type: 'special' | 'builtin'; builtin: Builtin } | { type: 'function'; body: Command } | { type: 'external' };
-
-const SAFE_XTRACE = /^[+,\-./0-9:@A-Z\]^_a-z]*$/;
-
-/** ash's single_quote: 'abc'"'"'def' */
-export function singleQuote(s: string): string {
-  return s
-    .split(/('+)/)
-    .filter((x) => x !== '')
-    .map((x) => (x.startsWith("'") ? `"${x}"` : `'${x}'`))
-    .join('') || "''";
-}
 
 export class Shell {
   vars: Vars;
@@ -157,6 +53,10 @@ export class Shell {
   /** ash's commandname: the script (or builtin) named in messages; null for -c and stdin. */
   commandName: string | null = null;
   lineno = 0;
+  /** `unset LINENO` turns the dynamic variable off. */
+  linenoUnset = false;
+  /** The line the parser of the running text has reached. */
+  parseLine = 0;
   loopDepth = 0;
   funcDepth = 0;
   /** Status of the last command substitution (for assignment-only commands). */
@@ -174,8 +74,8 @@ export class Shell {
   private parent: Shell | null = null;
   private pendingSignal: number | null = null;
   private pendingTraps: number[] = [];
-  private abortPromise: Promise<never> | null = null;
-  private abortReject: ((e: unknown) => void) | null = null;
+  /** Rejecters of the guarded waits in progress. */
+  private waiters = new Set<(e: unknown) => void>();
   private inTrap = false;
 
   constructor(
@@ -214,8 +114,11 @@ export class Shell {
     c.umask = this.umask;
     c.commandName = this.commandName;
     c.lineno = this.lineno;
+    c.parseLine = this.parseLine;
+    c.linenoUnset = this.linenoUnset;
     c.loopDepth = this.loopDepth;
     c.funcDepth = this.funcDepth;
+    c.getopts = { ...this.getopts };
     c.parent = this;
     this.subshells.add(c);
     if (this.pendingSignal !== null) c.pendingSignal = this.pendingSignal;
@@ -237,6 +140,15 @@ export class Shell {
   /** Prints an error message on stderr, prefixed as ash does. */
   error(msg: string): void {
     this.writeErr(this.messagePrefix() + msg + '\n');
+  }
+
+  /**
+   * A malformed ${...} being expanded. ash reports it as a syntax error on the line
+   * its parser has reached (the end of the current command line).
+   */
+  badSubstitution(): never {
+    this.lineno = this.parseLine;
+    this.fatal('syntax error: bad substitution');
   }
 
   /** Prints an error and raises ash's EXERROR (status 2). */
@@ -310,16 +222,28 @@ export class Shell {
 
   // ---- signals, yielding ----
 
-  /** Races a promise against this shell being killed. */
+  /**
+   * Races a promise against this shell being killed. (Each call holds its rejecter
+   * only while it waits, so a long loop of guarded waits keeps no garbage.)
+   */
   guard<T>(p: Promise<T>): Promise<T> {
-    if (!this.abortPromise) {
-      this.abortPromise = new Promise<never>((_, reject) => {
-        this.abortReject = reject;
-      });
-      this.abortPromise.catch(() => {});
-      if (this.pendingSignal !== null) this.abortReject!(new KilledSignal(this.pendingSignal));
+    if (this.pendingSignal !== null) {
+      p.catch(() => {});
+      return Promise.reject(new KilledSignal(this.pendingSignal));
     }
-    return Promise.race([p, this.abortPromise]);
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.add(reject);
+      p.then(
+        (v) => {
+          this.waiters.delete(reject);
+          resolve(v);
+        },
+        (e) => {
+          this.waiters.delete(reject);
+          reject(e);
+        },
+      );
+    });
   }
 
   /**
@@ -336,7 +260,8 @@ export class Shell {
     }
     if (this.pendingSignal !== null) return;
     this.pendingSignal = sig;
-    this.abortReject?.(new KilledSignal(sig));
+    for (const reject of this.waiters) reject(new KilledSignal(sig));
+    this.waiters.clear();
     for (const h of this.children) h.kill(sig);
     for (const s of this.subshells) s.kill(sig);
     for (const j of this.jobs.values()) j.shell.kill(sig);
@@ -370,21 +295,27 @@ export class Shell {
   /** Parses and runs a program one command line at a time (as ash does). */
   async evalString(src: string, lineBase: number, tested = false): Promise<number> {
     const parser = new Parser(src, lineBase);
+    const savedParseLine = this.parseLine;
     let status = 0;
-    for (;;) {
-      let list: List | null;
-      try {
-        list = parser.next();
-      } catch (e) {
-        if (e instanceof ShellSyntaxError) {
-          this.lineno = e.line;
-          this.fatal(`syntax error: ${e.detail}`);
+    try {
+      for (;;) {
+        let list: List | null;
+        try {
+          list = parser.next();
+        } catch (e) {
+          if (e instanceof ShellSyntaxError) {
+            this.lineno = e.line;
+            this.fatal(`syntax error: ${e.detail}`);
+          }
+          throw e;
         }
-        throw e;
+        if (list === null) break;
+        this.parseLine = parser.lineAt(parser.offset);
+        if (this.options.noexec) continue;
+        if (list.items.length) status = await this.evalList(list, tested);
       }
-      if (list === null) break;
-      if (this.options.noexec) continue;
-      if (list.items.length) status = await this.evalList(list, tested);
+    } finally {
+      this.parseLine = savedParseLine;
     }
     return status;
   }
@@ -461,6 +392,13 @@ export class Shell {
 
   async evalCommand(cmd: Command, tested: boolean): Promise<number> {
     await this.tick();
+    const status = await this.evalNode(cmd, tested);
+    // A signal that arrived during the command (say `kill $$`) acts at once.
+    if (this.pendingSignal !== null) throw new KilledSignal(this.pendingSignal);
+    return status;
+  }
+
+  private async evalNode(cmd: Command, tested: boolean): Promise<number> {
     let status: number;
     switch (cmd.type) {
       case 'simple':
@@ -619,7 +557,7 @@ export class Shell {
     // `exec` without a command makes its redirections permanent.
     if (special && argv[0] === 'exec' && argv.length === 1) {
       const opened: (Reader | Writer)[] = [];
-      const ok = await this.applyRedirects(cmd.redirs, this.fds, opened);
+      const ok = await applyRedirects(this, cmd.redirs, this.fds, opened);
       if (!ok) throw new ShellError(1);
       const assigned = await this.assignAll(cmd.assigns, (name, value) => this.assign(name, value));
       if (this.options.xtrace) this.xtrace(assigned, argv);
@@ -666,8 +604,8 @@ export class Shell {
   private xtrace(assigned: [string, string][], argv: string[]): void {
     const ps4 = this.vars.get('PS4') ?? '';
     const words = [
-      ...assigned.map(([n, v]) => `${n}=${SAFE_XTRACE.test(v) ? v : singleQuote(v)}`),
-      ...argv.map((a) => (isKeyword(a) ? singleQuote(a) : SAFE_XTRACE.test(a) ? a : singleQuote(a))),
+      ...assigned.map(([n, v]) => `${n}=${traceQuote(v)}`),
+      ...argv.map((a) => traceQuote(a, true)),
     ];
     this.writeErr(ps4 + words.join(' ') + '\n');
   }
@@ -687,7 +625,8 @@ export class Shell {
 
   async runBuiltin(b: Builtin, argv: string[], special: boolean, tested = false): Promise<number> {
     const saved = this.commandName;
-    this.commandName = argv[0]!;
+    // `command` is not a command of its own in ash's messages.
+    if (argv[0] !== 'command') this.commandName = argv[0]!;
     try {
       return await b.run(this, argv, tested);
     } catch (e) {
@@ -740,14 +679,20 @@ export class Shell {
     const stderr = this.fds.get(2)?.writer ?? null;
     if (stdout) await drain(stdout);
     if (stderr) await drain(stderr);
+    let started: Promise<ProcessHandle>;
     try {
-      const h = await this.guard(
-        Promise.resolve(this.host.spawn({ argv: argv.map(toHost), env, cwd: toHost(this.cwd), stdin, stdout, stderr, umask: this.umask })),
-      );
+      started = Promise.resolve(this.host.spawn({ argv: argv.map(toHost), env, cwd: toHost(this.cwd), stdin, stdout, stderr, umask: this.umask }));
+    } catch (e) {
+      started = Promise.reject(e);
+    }
+    try {
+      const h = await this.guard(started);
       this.children.add(h);
       if (this.pendingSignal !== null) h.kill(this.pendingSignal);
       return h;
     } catch (e) {
+      // Killed while the process was starting: it must not outlive the shell.
+      if (e instanceof KilledSignal) started.then((h) => h.kill(e.signal), () => {});
       if (e instanceof SpawnError) {
         this.error(`${argv[0]}: ${e.reason === 'not-found' ? 'not found' : 'Permission denied'}`);
         return e.reason === 'not-found' ? 127 : 126;
@@ -778,23 +723,30 @@ export class Shell {
           });
       });
       const statuses = await this.guard(Promise.all(stages));
-      status = statuses[statuses.length - 1]!;
+      status = this.pipelineStatus(statuses);
     } else {
       let prev: Reader | null = null;
-      status = 0;
+      const statuses: number[] = [];
       for (let i = 0; i < cmds.length; i++) {
         const pipe = i < cmds.length - 1 ? await this.host.pipe() : null;
         const sub = this.clone();
         if (prev) sub.fds.set(0, { reader: prev, writer: null });
         if (pipe) sub.fds.set(1, { reader: null, writer: pipe.writer });
-        status = await sub.runSubshell(() => sub.evalCommand(cmds[i]!, t));
+        statuses.push(await sub.runSubshell(() => sub.evalCommand(cmds[i]!, t)));
         if (pipe) await closeWriter(pipe.writer).catch(() => {});
         if (prev) await prev.close().catch(() => {});
         prev = pipe?.reader ?? null;
       }
+      status = this.pipelineStatus(statuses);
     }
     if (p.negate) return status === 0 ? 1 : 0;
     return status;
+  }
+
+  /** The last stage's status, or with `set -o pipefail` the last failing one's. */
+  private pipelineStatus(statuses: number[]): number {
+    if (this.options.pipefail) for (let i = statuses.length - 1; i >= 0; i--) if (statuses[i] !== 0) return statuses[i]!;
+    return statuses[statuses.length - 1]!;
   }
 
   /** Output of $(...), with the subshell's status kept for assignment-only commands. */
@@ -831,6 +783,11 @@ export class Shell {
     const job: Job = { pid, shell: sub, status: null, done: Promise.resolve(0) };
     job.done = sub
       .runSubshell(() => sub.evalCommand(cmd, false))
+      .catch((e: unknown) => {
+        // A failure of the host, not of the script: report it as a failed job.
+        sub.writeErr(`${sub.arg0}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+      })
       .then(async (s) => {
         job.status = s;
         await devnull?.close().catch(() => {});
@@ -899,7 +856,7 @@ export class Shell {
     const opened: (Reader | Writer)[] = [];
     this.fds = table;
     try {
-      if (!(await this.applyRedirects(redirs, table, opened))) {
+      if (!(await applyRedirects(this, redirs, table, opened))) {
         if (fatalOnFailure) throw new ShellError(1);
         return 1;
       }
@@ -911,77 +868,6 @@ export class Shell {
         else await s.close().catch(() => {});
       }
     }
-  }
-
-  /** Applies redirections to a table, left to right. Streams it opens go to `opened`. */
-  async applyRedirects(redirs: Redirect[], table: FdTable, opened: (Reader | Writer)[]): Promise<boolean> {
-    for (const r of redirs) {
-      const fd = r.fd ?? (r.op.startsWith('<') ? 0 : 1);
-      if (r.op === '<<' || r.op === '<<-') {
-        const doc = r.heredoc!;
-        const text = doc.quoted ? doc.body.text : await this.expander.heredoc(doc.body);
-        const pipe = await this.host.pipe();
-        const write = (async () => {
-          try {
-            if (text) await pipe.writer.write(toBytes(text));
-          } catch {
-            // the reader went away without reading it all
-          }
-          await pipe.writer.close().catch(() => {});
-        })();
-        if (this.host.pipeMode === 'sequential') await write;
-        table.set(fd, { reader: pipe.reader, writer: null });
-        opened.push(pipe.reader);
-        continue;
-      }
-      const target = await this.expander.string(r.target);
-      if (r.op === '<&' || r.op === '>&') {
-        if (target === '-') {
-          table.delete(fd);
-          continue;
-        }
-        if (!/^[0-9]+$/.test(target)) {
-          this.fatal('syntax error: bad fd number');
-        }
-        const src = table.get(Number(target));
-        if (!src || (r.op === '<&' ? !src.reader : !src.writer)) {
-          this.writeErrTo(table, `${this.messagePrefix()}${target}: Bad file descriptor\n`);
-          return false;
-        }
-        table.set(fd, src);
-        continue;
-      }
-      const path = pathJoin(this.cwd, target);
-      let f: OpenFile;
-      try {
-        if (r.op === '<') f = await this.fs.open(path, 'r');
-        else if (r.op === '<>') f = await this.fs.open(path, 'rw', { perm: 0o666 & ~this.umask });
-        else if (r.op === '>>') f = await this.fs.open(path, 'a', { perm: 0o666 & ~this.umask });
-        else {
-          let exclusive = false;
-          if (r.op === '>' && this.options.noclobber) {
-            const st = await this.fs.stat(path);
-            exclusive = !st || st.type === 'file';
-          }
-          f = await this.fs.open(path, 'w', { exclusive, perm: 0o666 & ~this.umask });
-        }
-      } catch (e) {
-        if (!(e instanceof FsError)) throw e;
-        const creating = r.op !== '<';
-        const why = e.code === 'ENOENT' || e.code === 'ENOTDIR' ? (creating ? 'nonexistent directory' : 'no such file') : e.message.slice(e.message.lastIndexOf(': ') + 2);
-        this.writeErrTo(table, `${this.messagePrefix()}can't ${creating ? 'create' : 'open'} ${target}: ${why}\n`);
-        return false;
-      }
-      opened.push(f);
-      const entry: Fd = r.op === '<' ? { reader: f, writer: null } : r.op === '<>' ? { reader: f, writer: f } : { reader: null, writer: f };
-      table.set(fd, entry);
-    }
-    return true;
-  }
-
-  private writeErrTo(table: FdTable, text: string): void {
-    const w = table.get(2)?.writer;
-    if (w) queueWrite(w, toBytes(text)).catch(() => {});
   }
 
   // ---- misc used by builtins ----
@@ -1033,8 +919,3 @@ export class Shell {
   }
 }
 
-function isKeyword(s: string): boolean {
-  return ['!', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'if', 'in', 'then', 'until', 'while', '{', '}'].includes(s);
-}
-
-export { fromBytes, fromHost };

@@ -317,30 +317,39 @@ export abstract class Lexer {
 
   /** After "${". */
   private scanBraced(ctx: DollarContext): WordPart {
+    const open = this.pos - 2;
     let length = false;
     if (this.peekc() === '#') {
       this.pos++;
-      if (this.peekc() === '}') {
+      const c = this.peekc();
+      if (c === '}') {
         this.pos++;
         return param('#');
       }
+      if (c === undefined || (!isNameChar(c) && !SPECIAL_PARAMS.includes(c))) return { ...param('#'), op: this.badRest(open) };
       length = true;
     }
     const name = this.scanParamName();
+    if (name === null) return { ...param(''), op: this.badRest(open) };
     let c = this.peekc();
     if (c === '}') {
       this.pos++;
       return { ...param(name), length };
     }
-    if (length) this.syntaxError('bad substitution');
+    if (length) return { ...param(name), op: this.badRest(open) };
     let colon = false;
+    let op: ParamOp;
     if (c === ':') {
-      colon = true;
       this.pos++;
       c = this.peekc();
-      if (c === undefined || !'-=?+'.includes(c)) this.syntaxError('bad substitution');
+      if (c === undefined || !'-=?+'.includes(c)) {
+        // ${x:offset[:length]}
+        const start = this.pos;
+        const parts = this.scanBracedArgBase(open);
+        return { kind: 'param', name, op: ':', colon: false, arg: { parts, text: this.src.slice(start, this.pos - 1) }, length: false };
+      }
+      colon = true;
     }
-    let op: ParamOp;
     if (c === '-' || c === '=' || c === '?' || c === '+') {
       this.pos++;
       op = c;
@@ -352,19 +361,41 @@ export abstract class Lexer {
       } else {
         op = c;
       }
+    } else if (c === '/') {
+      this.pos++;
+      op = '/';
+      if (this.peekc() === '/') {
+        this.pos++;
+        op = '//';
+      }
+      const start = this.pos;
+      const parts = this.scanBracedArgBase(open);
+      const [pat, rep] = splitAtSlash(parts);
+      return { kind: 'param', name, op, colon: false, arg: { parts: pat, text: this.src.slice(start, this.pos - 1) }, length: false, repl: rep ? { parts: rep, text: '' } : null };
     } else {
-      if (c === undefined) this.syntaxError("missing '}'", true);
-      this.syntaxError('bad substitution');
+      return { ...param(name), op: this.badRest(open) };
     }
     const start = this.pos;
     // Inside double quotes the word of -, =, ? and + is itself double-quoted; the
     // pattern of %, # is not (its quotes quote pattern characters).
-    const argParts = ctx !== 'base' && '-=?+'.includes(op) ? [{ kind: 'dq' as const, parts: this.scanBracedArgDq() }] : this.scanBracedArgBase();
+    const argParts = ctx !== 'base' && '-=?+'.includes(op) ? [{ kind: 'dq' as const, parts: this.scanBracedArgDq(open) }] : this.scanBracedArgBase(open);
     const arg: Word = { parts: argParts, text: this.src.slice(start, this.pos - 1) };
     return { kind: 'param', name, op, colon, arg, length: false };
   }
 
-  private scanParamName(): string {
+  /** A malformed ${...}: skip to its closing brace; expanding it is the error. */
+  private badRest(open: number): 'bad' {
+    this.scanBracedArgBase(open);
+    return 'bad';
+  }
+
+  /** "missing '}'" at the end of input, on the line ash reports. */
+  private missingBrace(open: number): never {
+    const line = this.lineAt(this.src.length) - (this.src.slice(open, this.src.length).includes('\n') ? 1 : 0);
+    throw new ShellSyntaxError("missing '}'", line, true);
+  }
+
+  private scanParamName(): string | null {
     const c = this.peekc();
     if (isNameStart(c)) {
       const start = this.pos;
@@ -380,16 +411,15 @@ export abstract class Lexer {
       this.pos++;
       return c;
     }
-    if (c === undefined) this.syntaxError("missing '}'", true);
-    this.syntaxError('bad substitution');
+    return null;
   }
 
   /** The word of ${name op word} outside double quotes; consumes the closing brace. */
-  private scanBracedArgBase(): WordPart[] {
+  private scanBracedArgBase(open: number): WordPart[] {
     const parts: WordPart[] = [];
     for (;;) {
       const c = this.peekc();
-      if (c === undefined) this.syntaxError("missing '}'", true);
+      if (c === undefined) this.missingBrace(open);
       if (c === '}') {
         this.pos++;
         return parts;
@@ -419,11 +449,11 @@ export abstract class Lexer {
   }
 
   /** The word of "${name op word}": double-quote rules, where " nests and ' is plain. */
-  private scanBracedArgDq(): WordPart[] {
+  private scanBracedArgDq(open: number): WordPart[] {
     const parts: WordPart[] = [];
     for (;;) {
       const c = this.peekc();
-      if (c === undefined) this.syntaxError("missing '}'", true);
+      if (c === undefined) this.missingBrace(open);
       this.pos++;
       if (c === '}') return parts;
       if (c === '"') {
@@ -586,6 +616,22 @@ export abstract class Lexer {
     }
     return parts;
   }
+}
+
+/** ${x/pattern/replacement}: splits the word at its first unquoted slash. */
+function splitAtSlash(parts: WordPart[]): [WordPart[], WordPart[] | null] {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.kind !== 'lit') continue;
+    const k = p.text.indexOf('/');
+    if (k < 0) continue;
+    const before = p.text.slice(0, k);
+    const after = p.text.slice(k + 1);
+    const left = [...parts.slice(0, i), ...(before ? [{ kind: 'lit' as const, text: before }] : [])];
+    const right = [...(after ? [{ kind: 'lit' as const, text: after }] : []), ...parts.slice(i + 1)];
+    return [left, right];
+  }
+  return [parts, null];
 }
 
 function endsWithOddBackslashes(s: string): boolean {

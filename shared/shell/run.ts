@@ -6,7 +6,9 @@
  */
 import { fromBytes, fromHost } from './bytes.ts';
 import { FsError, type ProcessHandle, type Reader, type ShellHost, type Writer } from './host.ts';
-import { OPTION_KEYS, OPTION_TABLE, Runtime, Shell } from './interp.ts';
+import { Shell } from './interp.ts';
+import { OPTION_KEYS, OPTION_TABLE } from './options.ts';
+import { Runtime } from './runtime.ts';
 import { isName } from './lexer.ts';
 import { LineFeeder } from './session.ts';
 

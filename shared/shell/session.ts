@@ -56,6 +56,7 @@ export class LineFeeder {
         break;
       }
       const used = parser.offset;
+      this.sh.parseLine = parser.lineAt(used);
       this.line += countNewlines(chunk.slice(0, used));
       this.buffer = this.buffer.slice(used);
       if (list.items.length && !this.sh.options.noexec) this.sh.status = await this.sh.evalList(list, false);

@@ -4,7 +4,9 @@
  */
 import { ExitSignal, LoopSignal, ReturnSignal } from '../control.ts';
 import { FsError } from '../host.ts';
-import { OPTION_KEYS, OPTION_TABLE, singleQuote, type Shell } from '../interp.ts';
+import type { Shell } from '../interp.ts';
+import { OPTION_KEYS, OPTION_TABLE } from '../options.ts';
+import { singleQuote } from '../quote.ts';
 import { pathJoin } from '../io.ts';
 import { isName, KEYWORDS } from '../lexer.ts';
 import { MAX_SIGNAL, signalDescription, signalName, signalNumber, SIGINT, SIGPIPE } from '../signals.ts';
@@ -136,6 +138,7 @@ const unset = spec(async (sh: Shell, argv: string[]) => {
     }
     if (sh.vars.lookup(name)?.readonly) sh.fatal(`${name}: is read only`);
     sh.vars.unset(name);
+    if (name === 'LINENO') sh.linenoUnset = true;
   }
   return 0;
 });

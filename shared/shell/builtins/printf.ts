@@ -194,7 +194,9 @@ function formatOnce(sh: Shell, fmt: string, args: Args): { text: string; invalid
     const m = /^%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]*))?(hh|h|ll|l|L|q|j|z|t)?([a-zA-Z%]?)/.exec(fmt.slice(i))!;
     const conv = m[5]!;
     if (!'diouxXfeEgGcsb'.includes(conv) || conv === '') {
-      sh.writeErr(`${sh.appletName}: ${fmt.slice(i)}: invalid format\n`);
+      // busybox quotes the format from the %, less any length modifier.
+      const head = m[0].slice(0, m[0].length - (m[4]?.length ?? 0) - conv.length);
+      sh.writeErr(`${sh.appletName}: ${head}${fmt.slice(i + m[0].length - conv.length)}: invalid format\n`);
       return { text, invalid: true };
     }
     const spec: Spec = { flags: m[1]!, width: null, precision: null, conv };

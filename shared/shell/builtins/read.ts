@@ -111,30 +111,35 @@ export const read: Builtin = {
     const ifs = sh.vars.get('IFS') ?? ' \t\n';
     const isWhite = (c: string): boolean => c === ' ' || c === '\t' || c === '\n';
     let n = 0;
-    let buf = '';
+    let buf: { c: string; escaped: boolean }[] = [];
     // 1: at the start of a field; 2: after a field ended by white space (one
     // non-white IFS character may still belong to that delimiter).
     let startword = 1;
-    for (const { c, escaped } of chars) {
-      const inIfs = !escaped && ifs.includes(c);
+    for (const ch of chars) {
+      const inIfs = !ch.escaped && ifs.includes(ch.c);
       if (startword && inIfs) {
-        if (isWhite(c)) continue;
+        if (isWhite(ch.c)) continue;
         startword--;
         if (startword === 1) continue;
       }
       startword = 0;
       if (n < names.length - 1 && inIfs) {
-        sh.assign(names[n++]!, buf);
-        buf = '';
-        startword = isWhite(c) ? 2 : 1;
+        sh.assign(names[n++]!, buf.map((x) => x.c).join(''));
+        buf = [];
+        startword = isWhite(ch.c) ? 2 : 1;
         continue;
       }
-      buf += c;
+      buf.push(ch);
     }
-    // The last name takes the rest, less trailing IFS white space.
+    // The last name takes the rest, less trailing IFS white space, and less a final
+    // delimiter when it only ends the one field left ("a:b:" gives y=b, as in ash).
+    const isIfs = (x: { c: string; escaped: boolean }): boolean => !x.escaped && ifs.includes(x.c);
     let end = buf.length;
-    while (end > 0 && isWhite(buf[end - 1]!) && ifs.includes(buf[end - 1]!)) end--;
-    sh.assign(names[n++]!, buf.slice(0, end));
+    while (end > 0 && isIfs(buf[end - 1]!) && isWhite(buf[end - 1]!.c)) end--;
+    buf = buf.slice(0, end);
+    const first = buf.findIndex(isIfs);
+    if (first >= 0 && buf.slice(first).every(isIfs) && buf.slice(first).filter((x) => !isWhite(x.c)).length === 1) buf = buf.slice(0, first);
+    sh.assign(names[n++]!, buf.map((x) => x.c).join(''));
     while (n < names.length) sh.assign(names[n++]!, '');
     return eof ? 1 : 0;
   },

@@ -163,8 +163,8 @@ async function binary(sh: Shell, a: string, op: string, b: string): Promise<bool
   const sa = await sh.fs.stat(pathJoin(sh.cwd, a));
   const sb = await sh.fs.stat(pathJoin(sh.cwd, b));
   if (op === '-ef') return !!sa && !!sb && sa.id === sb.id;
-  if (op === '-nt') return !!sa && (!sb || sa.mtimeMs > sb.mtimeMs);
-  return !!sb && (!sa || sa.mtimeMs < sb.mtimeMs);
+  if (!sa || !sb) return false;
+  return op === '-nt' ? sa.mtimeMs > sb.mtimeMs : sa.mtimeMs < sb.mtimeMs;
 }
 
 async function evaluate(sh: Shell, args: string[]): Promise<boolean> {

@@ -1,0 +1,134 @@
+// Running containers:
+// - `run --rm box true`, warm, inside one engine process over a store on disk: create,
+//   start, wait, remove, as `run --rm` does — against `crun run` of a busybox bundle
+//   (the native floor of a namespaced container) in the same rounds;
+// - the same as a whole CLI process (`layerbox run --rm box true`) against bare Node
+//   start-up and `docker run --rm --network none` of a busybox image;
+// - memory of idle running containers (`sleep` as pid 1), measured as the engine
+//   process's RSS growth per container, and how many fit in 1 GiB at that rate.
+import { join } from 'node:path';
+import { installNodeHost } from '../backend/host.ts';
+import { nodeCatalog } from '../backend/catalog.ts';
+import { openFsStore } from '../backend/store/index.ts';
+import { nodeRuntimeHost } from '../backend/runtime/node-runtime.ts';
+import { Engine } from '../shared/engine/engine.ts';
+import { seedStore } from '../shared/engine/catalog.ts';
+import { createContainer } from '../shared/engine/containers.ts';
+import { ContainerHost } from '../shared/runtime/container-host.ts';
+import { MemoryLogStore } from '../shared/runtime/log.ts';
+import { layerbox, layerboxArgv, requireBuiltCli } from './cli.ts';
+import {
+  DOCKER_CLIENT,
+  makeTempDir,
+  missingPeer,
+  removeTree,
+  run,
+  runtimeArgv,
+  spawnTimed,
+  startDocker,
+  writeBusyboxContext,
+  writeRuntimeBundle,
+  type Figure,
+  type StartedDocker,
+} from './lib.ts';
+import { measureRounds } from './rounds.ts';
+
+const IN_PROCESS_RUNS = 30;
+const PROCESS_RUNS = 10;
+const IDLE_CONTAINERS = 20;
+
+export default async function runBench(): Promise<Figure[]> {
+  await requireBuiltCli();
+  installNodeHost();
+  const dir = await makeTempDir('lbrun-');
+  let docker: StartedDocker | undefined;
+  const figures: Figure[] = [];
+  try {
+    const root = join(dir, 'store');
+    const store = await openFsStore(root);
+    const e = new Engine(store, { catalog: nodeCatalog });
+    await seedStore(e);
+    const host = new ContainerHost(e, nodeRuntimeHost(store), new MemoryLogStore(), process.pid);
+
+    const runTrue = async (): Promise<number> => {
+      const t = performance.now();
+      const c = await e.write(() => createContainer(e, { image: 'box', cmd: ['true'], autoRemove: true }));
+      const r = await host.start(c.Id);
+      const exit = await r.done;
+      if (exit.status !== 0) throw new Error(`box true exited ${exit.status}`);
+      return performance.now() - t;
+    };
+
+    // crun of a busybox bundle: the native floor of a namespaced container.
+    const crunMissing = missingPeer('crun run of a busybox bundle', 'crun', 'unshare');
+    const ctx = await writeBusyboxContext(join(dir, 'busybox'));
+    let crun: (() => Promise<number>) | undefined;
+    if (!crunMissing) {
+      const bundle = join(dir, 'bundle');
+      await writeRuntimeBundle(bundle, join(ctx.dir, 'rootfs'), ['/bin/true']);
+      let n = 0;
+      crun = () => spawnTimed(runtimeArgv('crun', ['run', '--bundle', bundle, `lbbench-${process.pid}-${n++}`]));
+    }
+    const t = await measureRounds(
+      { ours: runTrue, ...(crun ? { crun } : {}) } as Record<'ours' | 'crun', () => Promise<number>>,
+      { runs: IN_PROCESS_RUNS, warmup: 3, maxMs: 60_000 },
+    );
+    const name = 'run --rm box true, warm, in one engine process (create, start, exit, remove)';
+    if (crunMissing) figures.push(crunMissing);
+    else figures.push({ name, unit: 'ms', value: t.ours.median, baseline: { name: 'crun run of a busybox bundle (true)', value: t.crun.median } });
+
+    // Whole processes.
+    const cliRoot = join(dir, 'cli-store');
+    await layerbox(cliRoot, ['run', '--rm', 'box', 'true']);
+    const dockerMissing = missingPeer('docker run --rm --network none busybox true', DOCKER_CLIENT, 'dockerd', 'containerd');
+    if (!dockerMissing) {
+      docker = await startDocker();
+      await run([DOCKER_CLIENT, 'build', '-q', '-t', 'lbbench/busybox', ctx.dir], { env: { DOCKER_HOST: docker.host, DOCKER_CONFIG: docker.configDir, DOCKER_BUILDKIT: '1' }, timeoutMs: 300_000 });
+    }
+    const dockerEnv = docker && { DOCKER_HOST: docker.host, DOCKER_CONFIG: docker.configDir };
+    const p = await measureRounds(
+      {
+        ours: () => spawnTimed(layerboxArgv(cliRoot, ['run', '--rm', 'box', 'true'])),
+        node: () => spawnTimed([process.execPath, '-e', '']),
+        ...(docker ? { docker: () => spawnTimed([DOCKER_CLIENT, 'run', '--rm', '--network', 'none', 'lbbench/busybox', 'true'], { env: dockerEnv! }) } : {}),
+      } as Record<'ours' | 'node' | 'docker', () => Promise<number>>,
+      { runs: PROCESS_RUNS, warmup: 1, maxMs: 90_000 },
+    );
+    const cliName = 'layerbox run --rm box true (whole CLI process)';
+    figures.push({ name: cliName, unit: 'ms', value: p.ours.median, baseline: { name: "bare node start-up (node -e '')", value: p.node.median } });
+    if (dockerMissing) figures.push(dockerMissing);
+    else figures.push({ name: cliName, unit: 'ms', value: p.ours.median, baseline: { name: 'docker run --rm --network none busybox true', value: p.docker.median } });
+
+    // Idle containers: RSS growth of this process per running `sleep`.
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    const idle = [];
+    for (let i = 0; i < IDLE_CONTAINERS; i++) {
+      const c = await e.write(() => createContainer(e, { image: 'box', cmd: ['sleep', '1000'], autoRemove: true }));
+      idle.push(await host.start(c.Id));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    globalThis.gc?.();
+    const perContainer = (process.memoryUsage().rss - before) / IDLE_CONTAINERS;
+    for (const r of idle) r.kill('KILL');
+    await Promise.all(idle.map((r) => r.done));
+    const mib = perContainer / 2 ** 20;
+    figures.push({
+      name: `memory per idle running container (RSS growth over ${IDLE_CONTAINERS} sleeping containers)`,
+      unit: 'MiB',
+      value: mib,
+      baseline: { name: '1 GiB / containers that fit in it', value: 1024 / Math.max(1, Math.floor(1024 / mib)) },
+    });
+    figures.push({
+      name: 'idle containers that fit in 1 GiB',
+      unit: 'containers',
+      value: Math.floor(1024 / mib),
+      baseline: { name: `containers measured`, value: IDLE_CONTAINERS },
+    });
+    await store.close();
+    return figures;
+  } finally {
+    await docker?.stop();
+    await removeTree(dir);
+  }
+}
