@@ -185,7 +185,18 @@ class ContainerShellHost implements ShellHost {
       } else throw new SpawnError(o.argv[0] ?? '', 'not-executable');
     }
     const proc = p;
-    return { pid: proc.pid, wait: async () => (await proc.wait()).status, kill: (sig) => proc.kill(sig) };
+    // `signal` lets the shell print "Killed" / "Terminated" as busybox sh does.
+    const handle: ProcessHandle & { signal: number | null } = {
+      pid: proc.pid,
+      signal: null,
+      wait: async () => {
+        const x = await proc.wait();
+        handle.signal = x.signal ?? null;
+        return x.status;
+      },
+      kill: (sig) => proc.kill(sig),
+    };
+    return handle;
   }
 
   private isText(cwd: string, path: string): boolean {

@@ -213,13 +213,21 @@ class ArithParser {
 
 const MAX_DEPTH = 100;
 
+/** Parsed expressions by text: loops evaluate the same few over and over. */
+const parsed = new Map<string, Node | null>();
+
 export class Arith {
   private depth = 0;
   constructor(private readonly vars: ArithVars) {}
 
   /** Evaluates an expression; an empty one is 0. Throws ArithError. */
   eval(expr: string): bigint {
-    const tree = new ArithParser(tokenize(expr)).parse();
+    let tree = parsed.get(expr);
+    if (tree === undefined) {
+      tree = new ArithParser(tokenize(expr)).parse();
+      if (parsed.size > 1000) parsed.clear();
+      parsed.set(expr, tree);
+    }
     return tree ? this.run(tree) : 0n;
   }
 

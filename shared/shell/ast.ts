@@ -37,7 +37,8 @@ export interface Assignment {
   value: Word;
 }
 
-export type RedirOp = '<' | '>' | '>>' | '<>' | '>|' | '<&' | '>&' | '<<' | '<<-';
+/** `&>` (stdout and stderr to a file) is ash's bash extension. */
+export type RedirOp = '<' | '>' | '>>' | '<>' | '>|' | '<&' | '>&' | '<<' | '<<-' | '&>';
 
 export interface HereDoc {
   /** The delimiter after quote removal. */

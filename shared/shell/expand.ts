@@ -47,6 +47,9 @@ interface Text {
   q: boolean;
   s: boolean;
 }
+const quotedValue = (v: string): Chunk[] => [{ t: v, q: true, s: false }];
+const unquotedValue = (v: string): Chunk[] => [{ t: v, q: false, s: true }];
+
 /** A field boundary produced by $@ (and unquoted $*). */
 const BREAK = null;
 type Chunk = Text | typeof BREAK;
@@ -57,6 +60,8 @@ interface Options {
   /** Unquoted literal text inside ${x-word} is split like an expansion result. */
   paramArg?: boolean;
 }
+
+const TILDE_START: Options = { tilde: 'start' };
 
 interface Field {
   value: string;
@@ -71,7 +76,13 @@ export class Expander {
   async fields(words: Word[]): Promise<string[]> {
     const out: string[] = [];
     for (const w of words) {
-      const chunks = await this.chunks(w.parts, false, { tilde: 'start' });
+      // Most words are plain text: nothing to expand, split or match.
+      const only = w.parts.length === 1 ? w.parts[0]! : null;
+      if (only && only.kind === 'lit' && !only.text.startsWith('~') && !hasGlob(only.text)) {
+        out.push(only.text);
+        continue;
+      }
+      const chunks = await this.chunks(w.parts, false, TILDE_START);
       for (const f of this.split(chunks)) {
         if (f.glob && !this.sh.options.noglob) {
           const matches = await glob(this.sh, f.pattern);
@@ -179,7 +190,7 @@ export class Expander {
   private async param(p: WordPart & { kind: 'param' }, quoted: boolean): Promise<Chunk[]> {
     const sh: Shell = this.sh;
     const name = p.name;
-    const value = (v: string): Chunk[] => [{ t: v, q: quoted, s: !quoted }];
+    const value = quoted ? quotedValue : unquotedValue;
     if (p.length) {
       const v = this.get(name);
       if (v === undefined && sh.options.nounset && name !== '@' && name !== '*') sh.fatal(`${name}: parameter not set`);
@@ -337,43 +348,19 @@ export class Expander {
   /** Field splitting on IFS and assembly of each field's value and glob pattern. */
   private split(chunks: Chunk[]): Field[] {
     const ifs = this.sh.vars.get('IFS') ?? ' \t\n';
-    const fields: Field[] = [];
-    let value = '';
-    let pattern = '';
-    let globbing = false;
-    let started = false;
-    // How the last field ended: by IFS white space, other IFS characters, or not at all.
-    let lastDelim: 'none' | 'white' | 'other' = 'none';
-    const finish = (): void => {
-      fields.push({ value, pattern, glob: globbing });
-      value = pattern = '';
-      globbing = false;
-      started = false;
-    };
-    const addUnquoted = (t: string): void => {
-      value += t;
-      pattern += t;
-      globbing = true;
-    };
+    const f = new FieldBuilder();
     for (const c of chunks) {
       if (c === BREAK) {
-        if (started) finish();
-        lastDelim = 'none';
+        if (f.started) f.finish();
+        f.lastDelim = 'none';
         continue;
       }
       if (c.q) {
-        value += c.t;
-        pattern += escapePattern(c.t);
-        started = true;
-        lastDelim = 'none';
+        f.addQuoted(c.t);
         continue;
       }
       if (!c.s || ifs === '') {
-        if (c.t) {
-          addUnquoted(c.t);
-          started = true;
-          lastDelim = 'none';
-        }
+        if (c.t) f.addUnquoted(c.t);
         continue;
       }
       let run = '';
@@ -383,33 +370,66 @@ export class Expander {
           continue;
         }
         if (run) {
-          addUnquoted(run);
-          started = true;
+          f.addUnquoted(run);
           run = '';
         }
-        if (ch === ' ' || ch === '\t' || ch === '\n') {
-          if (started) {
-            finish();
-            lastDelim = 'white';
-          }
-        } else if (started) {
-          finish();
-          lastDelim = 'other';
-        } else if (lastDelim === 'white') {
-          lastDelim = 'other';
-        } else {
-          finish();
-          lastDelim = 'other';
-        }
+        f.delimiter(ch === ' ' || ch === '\t' || ch === '\n');
       }
-      if (run) {
-        addUnquoted(run);
-        started = true;
-        lastDelim = 'none';
-      }
+      if (run) f.addUnquoted(run);
     }
-    if (started) finish();
-    // Only fields with unquoted text can glob; whether they do depends on the whole pattern.
-    return fields.map((f) => ({ ...f, glob: f.glob && hasGlob(f.pattern) }));
+    if (f.started) f.finish();
+    return f.fields;
+  }
+}
+
+/** Builds fields from expanded text and IFS delimiters (POSIX field splitting). */
+class FieldBuilder {
+  fields: Field[] = [];
+  private value = '';
+  private pattern = '';
+  /** Unquoted text was added: the field may glob (decided on the whole pattern). */
+  private unquoted = false;
+  started = false;
+  /** How the last field ended: by IFS white space, other IFS characters, or not at all. */
+  lastDelim: 'none' | 'white' | 'other' = 'none';
+
+  finish(): void {
+    this.fields.push({ value: this.value, pattern: this.pattern, glob: this.unquoted && hasGlob(this.pattern) });
+    this.value = this.pattern = '';
+    this.unquoted = false;
+    this.started = false;
+  }
+
+  addQuoted(t: string): void {
+    this.value += t;
+    this.pattern += escapePattern(t);
+    this.started = true;
+    this.lastDelim = 'none';
+  }
+
+  addUnquoted(t: string): void {
+    this.value += t;
+    this.pattern += t;
+    this.unquoted = true;
+    this.started = true;
+    this.lastDelim = 'none';
+  }
+
+  /** An IFS character: white space collapses; another IFS character always delimits. */
+  delimiter(white: boolean): void {
+    if (white) {
+      if (this.started) {
+        this.finish();
+        this.lastDelim = 'white';
+      }
+    } else if (this.started) {
+      this.finish();
+      this.lastDelim = 'other';
+    } else if (this.lastDelim === 'white') {
+      this.lastDelim = 'other';
+    } else {
+      this.finish();
+      this.lastDelim = 'other';
+    }
   }
 }

@@ -268,7 +268,8 @@ export class Shell {
   }
 
   private async tick(): Promise<void> {
-    await this.rt.tick();
+    const y = this.rt.tick();
+    if (y) await y;
     if (this.pendingSignal !== null) throw new KilledSignal(this.pendingSignal);
     if (this.pendingTraps.length && !this.inTrap) await this.runPendingTraps();
   }

@@ -153,6 +153,10 @@ export abstract class Lexer {
     };
     switch (c) {
       case '&':
+        if (this.src[this.pos + 1] === '>') {
+          this.pos += 2;
+          return { ...tok('REDIR'), redir: { fd: null, op: '&>' } };
+        }
         return two('&', '&&', '&');
       case '|':
         return two('|', '||', '|');
@@ -171,9 +175,14 @@ export abstract class Lexer {
     const start = this.pos;
     const { parts, quoted } = this.scanWord(false);
     const c2 = this.peekc();
-    if ((c2 === '<' || c2 === '>') && !quoted) {
+    const both = c2 === '&' && this.src[this.pos + 1] === '>';
+    if ((c2 === '<' || c2 === '>' || both) && !quoted) {
       const text = this.src.slice(start, this.pos).replace(/\\\n/g, '');
       if (/^[0-9]{1,9}$/.test(text)) {
+        if (both) {
+          this.pos += 2;
+          return { ...tok('REDIR'), redir: { fd: Number(text), op: '&>' } };
+        }
         return { ...tok('REDIR'), redir: { fd: Number(text), op: this.lexRedirOp() } };
       }
     }

@@ -9,7 +9,7 @@ import { queueWrite } from './writes.ts';
 /** Applies redirections to a table, left to right. Streams it opens go to `opened`. */
 export async function applyRedirects(sh: Shell, redirs: Redirect[], table: FdTable, opened: (Reader | Writer)[]): Promise<boolean> {
   for (const r of redirs) {
-    const fd = r.fd ?? (r.op.startsWith('<') ? 0 : 1);
+    const fd = r.op === '&>' ? 1 : r.fd ?? (r.op.startsWith('<') ? 0 : 1);
     if (r.op === '<<' || r.op === '<<-') {
       const doc = r.heredoc!;
       const text = doc.quoted ? doc.body.text : await sh.expander.heredoc(doc.body);
@@ -52,7 +52,7 @@ export async function applyRedirects(sh: Shell, redirs: Redirect[], table: FdTab
       else if (r.op === '>>') f = await sh.fs.open(path, 'a', { perm: 0o666 & ~sh.umask });
       else {
         let exclusive = false;
-        if (r.op === '>' && sh.options.noclobber) {
+        if ((r.op === '>' || r.op === '&>') && sh.options.noclobber) {
           const st = await sh.fs.stat(path);
           exclusive = !st || st.type === 'file';
         }
@@ -68,6 +68,8 @@ export async function applyRedirects(sh: Shell, redirs: Redirect[], table: FdTab
     opened.push(f);
     const entry: Fd = r.op === '<' ? { reader: f, writer: null } : r.op === '<>' ? { reader: f, writer: f } : { reader: null, writer: f };
     table.set(fd, entry);
+    // &>file: standard output and standard error both.
+    if (r.op === '&>') table.set(2, entry);
   }
   return true;
 }

@@ -20,12 +20,19 @@ export class Runtime {
     return this.host.allocatePid ? this.host.allocatePid() : this.nextPid++;
   }
 
-  /** Lets the event loop run now and then, so a busy loop cannot freeze the thread. */
-  async tick(): Promise<void> {
-    if ((++this.ticks & 63) !== 0) return;
+  /**
+   * Lets the event loop run now and then (every ~20 ms of busy work), so a busy loop
+   * cannot freeze the thread; returns null when no yield is due, to spare an await.
+   */
+  tick(): Promise<void> | null {
+    if ((++this.ticks & 63) !== 0) return null;
     const now = Date.now();
-    if (now - this.lastYield < 10) return;
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
-    this.lastYield = Date.now();
+    if (now - this.lastYield < 20) return null;
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        this.lastYield = Date.now();
+        resolve();
+      }, 0),
+    );
   }
 }

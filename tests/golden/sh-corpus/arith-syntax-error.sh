@@ -1,0 +1,3 @@
+echo before
+x=$((1+))
+echo after

@@ -1,0 +1,5 @@
+a=A
+echo `echo \$a`
+echo `echo '\$a'`
+echo "`echo \"q\"`"
+echo `echo \\\\`

@@ -1,0 +1,2 @@
+. ./missing.sh
+echo never

@@ -1,0 +1,2 @@
+x=$(trap 'echo trapped-in-sub' EXIT; echo body)
+echo "[$x]"

@@ -1,0 +1,5 @@
+echo 'echo "dot: $# $1 $2"' > d.sh
+set -- orig
+. ./d.sh a b
+echo "after: $# $1"
+. ./d.sh

@@ -1,0 +1,3 @@
+trap 'echo in-trap; exit 9' EXIT
+echo body
+exit 2

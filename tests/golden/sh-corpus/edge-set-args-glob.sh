@@ -1,0 +1,7 @@
+touch g1 g2
+set -- g*
+echo $# $@
+set -- $(echo 'g*')
+echo $# $@
+set -- "$(echo 'g*')"
+echo $# $@

@@ -1,0 +1,6 @@
+set -e
+x=$(echo hi)
+echo $x
+echo $(false) still
+y=$(false)
+echo never

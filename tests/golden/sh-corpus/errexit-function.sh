@@ -1,0 +1,4 @@
+set -e
+f() { echo start-f; false; echo no; }
+f
+echo never

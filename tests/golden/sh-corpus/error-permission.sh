@@ -1,0 +1,6 @@
+echo 'echo hi' > noexec
+./noexec
+echo "status $?"
+mkdir adir
+./adir
+echo "status $?"

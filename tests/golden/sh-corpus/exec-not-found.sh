@@ -1,0 +1,2 @@
+exec nonexistent-command-xyz
+echo never

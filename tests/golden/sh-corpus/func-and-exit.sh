@@ -1,0 +1,3 @@
+f() { echo in; exit 4; echo no; }
+f
+echo never

@@ -1,0 +1,3 @@
+echo start
+export() { :; }
+echo never

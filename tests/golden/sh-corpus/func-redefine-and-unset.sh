@@ -1,0 +1,7 @@
+f() { echo one; }
+f
+f() { echo two; }
+f
+unset -f f
+f
+echo "status $?"

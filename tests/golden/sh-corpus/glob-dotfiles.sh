@@ -1,0 +1,6 @@
+mkdir d && cd d
+touch .a .b c
+echo .*
+echo .[!.]*
+echo *
+echo ?a

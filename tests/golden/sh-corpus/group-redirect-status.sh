@@ -1,0 +1,3 @@
+{ false; } ; echo $?
+{ true; false; } || echo failed
+{ echo a; echo b; } | wc -l

@@ -1,0 +1,8 @@
+x=1
+{ x=2; }
+echo $x
+(x=3)
+echo $x
+( cd /; echo in-sub )
+pwd | sed 's|.*/||'
+{ echo g; } ; ( echo s )

@@ -1,0 +1,8 @@
+cat <<EOF
+line one \
+joined
+EOF
+cat <<'EOF'
+raw \
+not joined
+EOF

@@ -1,0 +1,6 @@
+cat <<$X
+text
+$X
+cat <<"a b"
+spaced
+a b

@@ -1,0 +1,5 @@
+cat <<EOF
+EOF
+echo between
+cat <<EOF
+no terminator at end

@@ -1,0 +1,6 @@
+cat <<EOF | tr a-z A-Z
+lower case
+EOF
+tr a-z A-Z <<EOF | rev
+abc
+EOF

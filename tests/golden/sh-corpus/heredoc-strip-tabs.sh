@@ -1,0 +1,6 @@
+cat <<-EOF
+	indented
+		double
+  spaces kept
+	EOF
+echo after

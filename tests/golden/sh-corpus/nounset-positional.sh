@@ -1,0 +1,5 @@
+set -u
+f() { echo "$1"; }
+f a
+f
+echo never

@@ -1,0 +1,6 @@
+echo before
+x=set
+echo ${x:?unused}
+e=
+echo ${e:?is empty here}
+echo after

@@ -1,0 +1,5 @@
+e=
+echo "[${e?not shown}]"
+unset u
+echo ${u?}
+echo never

@@ -1,0 +1,7 @@
+echo $-
+set -u
+echo $-
+set -f
+echo $-
+set +u +f
+echo $-

@@ -1,0 +1,5 @@
+echo 'single $HOME `x` \n "dq" \'
+echo 'a'"b"'c'
+echo '' "" x''y
+echo 'multi
+line'

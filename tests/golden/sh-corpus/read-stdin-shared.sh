@@ -1,0 +1,3 @@
+read first
+echo "first: $first"
+cat

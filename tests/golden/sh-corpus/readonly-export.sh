@@ -1,0 +1,3 @@
+readonly Q=1
+export Q=2
+echo never

@@ -1,0 +1,4 @@
+echo x >&7
+echo status $?
+cat <&8
+echo status $?

@@ -1,0 +1,4 @@
+echo hi >&-
+echo status $?
+cat <&- 
+echo status $?

@@ -1,0 +1,3 @@
+echo start
+: > nodir/x
+echo not-reached

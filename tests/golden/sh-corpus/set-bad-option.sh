@@ -1,0 +1,4 @@
+set -o nonsense
+echo "status $?"
+set -Z
+echo never

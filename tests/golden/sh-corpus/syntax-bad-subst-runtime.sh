@@ -1,0 +1,4 @@
+f() { echo ${x!y}; }
+echo defined
+f
+echo never

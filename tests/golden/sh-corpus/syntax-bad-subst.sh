@@ -1,0 +1,2 @@
+echo fine
+echo ${x!y}

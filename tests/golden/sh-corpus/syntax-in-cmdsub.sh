@@ -1,0 +1,3 @@
+echo before
+x=$(if then)
+echo after

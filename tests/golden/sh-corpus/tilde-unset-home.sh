@@ -1,0 +1,3 @@
+unset HOME
+echo ~
+echo ~/x

@@ -1,0 +1,3 @@
+trap 'echo "trap sees $?"' EXIT
+false
+exit 7

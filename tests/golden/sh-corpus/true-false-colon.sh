@@ -1,0 +1,5 @@
+true; echo $?
+false; echo $?
+:; echo $?
+: ignored args $(echo x) > /dev/null; echo $?
+! :; echo $?
