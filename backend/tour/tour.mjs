@@ -2,8 +2,7 @@
 // the command, runs it against a store of its own (.layerbox/ in this folder), and says
 // what to look at. Afterwards the same store is yours to explore with --root.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,33 +31,39 @@ function lb(...args) {
 }
 
 rmSync(root, { recursive: true, force: true });
-step('1. Build an image from a Dockerfile', `Each instruction is one step; COPY makes a layer, the others only change the config.`);
+step('1. Build an image from a Dockerfile', `Each instruction is one step; COPY and RUN make layers, the others only change the config.`);
 lb('build', '-t', 'hello', context);
 
 step('2. The image: an ordered stack of read-only layers plus a config');
 lb('images');
 lb('history', 'hello');
 
-step('3. A container is the image plus one writable layer', 'create adds an empty layer on top; nothing is copied.');
-lb('create', '--name', 'web', 'hello');
-lb('ps', '-a');
+step('3. Run it: a container is the image plus one writable layer', 'Its first process is the image\'s CMD; --rm removes the container when it exits.');
+lb('run', '--rm', 'hello');
+lb('run', '--rm', 'hello', 'sh', '-c', 'echo "$GREETING, I am $(whoami) in $(pwd)"; ls -l');
 
-step('4. Copy-on-write: changes land in the container layer only');
-const tmp = mkdtempSync(join(tmpdir(), 'layerbox-tour-'));
-writeFileSync(join(tmp, 'about.html'), '<p>Added inside the container.</p>\n');
-lb('cp', join(tmp, 'about.html'), 'web:/srv/site/about.html');
+step('4. Copy-on-write: what a container writes lands in its own layer only');
+lb('run', '--name', 'web', 'hello', 'sh', '-c', 'echo "<p>Added inside the container.</p>" > about.html; rm /etc/motd');
+lb('ps', '-a');
 lb('diff', 'web');
-rmSync(tmp, { recursive: true, force: true });
+lb('run', '--rm', 'hello', 'ls');
 
 step('5. Commit: the container layer becomes a new read-only layer of a new image', 'The old image is untouched: compare the two histories.');
 lb('commit', '-m', 'add about page', 'web', 'hello:v2');
 lb('history', 'hello:v2');
+lb('run', '--rm', 'hello:v2', 'cat', 'about.html');
 lb('images');
 
-step('6. Layers are shared, so storage is counted once');
+step('6. Containers keep running in the background', 'run -d starts one and returns; exec, logs and stop reach it.');
+lb('run', '-d', '--name', 'ticker', 'box', 'sh', '-c', 'trap "echo bye; exit 0" TERM; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done');
+lb('exec', 'ticker', 'ps');
+lb('stop', 'ticker');
+lb('logs', '--tail', '3', 'ticker');
+
+step('7. Layers are shared, so storage is counted once');
 lb('system', 'df');
 
-step('7. Interchange: the same image as an OCI / docker-archive tar');
+step('8. Interchange: the same image as an OCI / docker-archive tar');
 lb('save', '-o', join(root, 'hello-v2.tar'), 'hello:v2');
 console.log(`wrote ${relative(process.cwd(), join(root, 'hello-v2.tar'))}: 'docker load -i' and 'podman load -i' read it; so do skopeo and umoci.`);
 
