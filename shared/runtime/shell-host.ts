@@ -45,6 +45,9 @@ export async function shellApplet(ctx: HostAppletContext): Promise<number> {
     pid: ctx.pid,
     ppid: ctx.ppid,
     umask: ctx.umask,
+    // A shell on a terminal reading its commands there prompts for them.
+    interactive: ctx.tty && !ctx.argv.slice(1).some((a) => a === '-c' || !a.startsWith('-')),
+    uid: ctx.cred.uid,
   });
   ctx.onSignal((sig) => {
     // As the kernel does for a namespace's init: a signal pid 1 does not handle is dropped

@@ -26,6 +26,13 @@ export interface ShellStartOptions {
   ppid?: number;
   /** File-creation mask (default 0o022). */
   umask?: number;
+  /**
+   * Reading commands from a terminal: prompts (PS1, PS2) go to stderr before each line,
+   * as `docker run -it box sh` shows them.
+   */
+  interactive?: boolean;
+  /** For the prompt's `\\$`: `#` for root. */
+  uid?: number;
 }
 
 /** A running shell, shaped like a process so a runtime can put it in its process table. */
@@ -70,7 +77,7 @@ export function createShell(host: ShellHost, options: ShellStartOptions): Shell 
  */
 export function runShell(host: ShellHost, argv: string[], options: ShellStartOptions): ShellProcess {
   const sh = createShell(host, options);
-  const done = main(sh, argv.map(fromHost));
+  const done = main(sh, argv.map(fromHost), options.interactive ? { uid: options.uid ?? 0 } : undefined);
   return {
     shell: sh,
     pid: sh.pid,
@@ -82,13 +89,13 @@ export function runShell(host: ShellHost, argv: string[], options: ShellStartOpt
   };
 }
 
-async function main(sh: Shell, argv: string[]): Promise<number> {
+async function main(sh: Shell, argv: string[], interactive?: { uid: number }): Promise<number> {
   sh.arg0 = argv[0] ?? 'sh';
   sh.appletName = baseName(sh.arg0);
   let status: number;
   let runTrap = true;
   try {
-    status = await start(sh, argv);
+    status = await start(sh, argv, interactive);
   } catch (e) {
     try {
       const r = sh.exitStatusOf(e);
@@ -111,7 +118,7 @@ function baseName(p: string): string {
 }
 
 /** Parses the shell's own options, then runs -c text, a script file, or stdin. */
-async function start(sh: Shell, argv: string[]): Promise<number> {
+async function start(sh: Shell, argv: string[], interactive?: { uid: number }): Promise<number> {
   let i = 1;
   let command: string | null = null;
   let wantCommand = false;
@@ -180,7 +187,18 @@ async function start(sh: Shell, argv: string[]): Promise<number> {
   }
   sh.options.stdin = true;
   sh.params = argv.slice(i);
-  return runStream(sh);
+  return runStream(sh, interactive);
+}
+
+/** PS1/PS2 with the escapes busybox's prompt knows best: \w, \W, \$, \u, \h. */
+function prompt(sh: Shell, pending: boolean, uid: number): string {
+  const raw = sh.vars.get(pending ? 'PS2' : 'PS1') ?? '';
+  const home = sh.vars.get('HOME') ?? '';
+  const cwd = sh.cwd;
+  const w = home && (cwd === home || cwd.startsWith(home + '/')) ? '~' + cwd.slice(home.length) : cwd;
+  return raw.replace(/\\([wW$uh])/g, (_, c: string) =>
+    c === 'w' ? w : c === 'W' ? baseName(cwd) || '/' : c === '$' ? (uid === 0 ? '#' : '$') : c === 'u' ? (sh.vars.get('USER') ?? (uid === 0 ? 'root' : String(uid))) : (sh.vars.get('HOSTNAME') ?? 'box'),
+  );
 }
 
 function setOpt(sh: Shell, key: (typeof OPTION_KEYS)[number], on: boolean): void {
@@ -189,11 +207,15 @@ function setOpt(sh: Shell, key: (typeof OPTION_KEYS)[number], on: boolean): void
 }
 
 /** Reads commands from stdin as they arrive. */
-async function runStream(sh: Shell): Promise<number> {
+async function runStream(sh: Shell, interactive?: { uid: number }): Promise<number> {
   const feeder = new LineFeeder(sh, 1);
   const reader = sh.fds.get(0)?.reader;
   if (!reader) return 0;
   for (;;) {
+    if (interactive) {
+      sh.writeErr(prompt(sh, feeder.pending, interactive.uid));
+      await sh.flushOutput();
+    }
     const chunk = await sh.guard(reader.read());
     if (chunk === null) break;
     await feeder.feed(fromBytes(chunk));
