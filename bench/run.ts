@@ -78,4 +78,5 @@ async function main(): Promise<number> {
   return results.some((r) => 'error' in r) ? 1 : 0;
 }
 
-process.exitCode = await main();
+// Exit even if a bench left a handle open (a worker pool, a store's lock socket).
+process.exit(await main());
