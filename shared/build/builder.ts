@@ -72,6 +72,8 @@ export interface RunRequest {
 export interface RunResult {
   /** Exit status (128+n when killed by signal n). */
   status: number;
+  /** Why the program could not start, when it could not. */
+  error?: string;
   /** The step's writable layer: a diff tree over `root`. */
   upper: DirNode;
 }
@@ -473,6 +475,7 @@ class Builder {
         where,
       });
       if (partial) v.log(partial);
+      if (r.error) throw new DockerfileError(`executor failed running [${argv.join(' ')}]: ${r.error}`, inst.location);
       if (r.status !== 0) {
         throw new DockerfileError(`executor failed running [${argv.join(' ')}]: exit code: ${r.status}`, inst.location);
       }

@@ -6,6 +6,7 @@ import type { ByteWriter } from '../process/stdio.ts';
 import { Sandbox, type RuntimeHost } from './sandbox.ts';
 import { resolveUser } from './user.ts';
 import { withDefaults } from './environment.ts';
+import { ExecError } from '../process/exec-error.ts';
 
 /**
  * RUN steps of a build: each runs in a sandbox over the stage's root, as BuildKit runs
@@ -21,14 +22,22 @@ export class SandboxRunner implements BuildRunner {
     const box = await Sandbox.create(this.e, this.host, { root: req.root, hostname: 'buildkitsandbox' });
     const user = resolveUser(box.vfs, req.user, req.where);
     const out: ByteWriter = { write: async (b) => req.output(b), close() {} };
-    const exit = await box.runtime.run({
-      argv: req.argv,
-      env: withDefaults(req.env, { HOME: user.home }),
-      cwd: req.cwd,
-      cred: user.cred,
-      stdout: out,
-      stderr: out,
-    });
+    let exit;
+    try {
+      const p = await box.runtime.spawn({
+        argv: req.argv,
+        env: withDefaults(req.env, { HOME: user.home }),
+        cwd: req.cwd,
+        cred: user.cred,
+        stdout: out,
+        stderr: out,
+      });
+      exit = await p.wait();
+    } catch (e) {
+      if (!(e instanceof ExecError)) throw e;
+      // The program could not start: say why rather than only an exit code.
+      return { status: e.status, upper: req.root, error: e.message };
+    }
     box.runtime.killAll();
     const fs = new UnionFs(this.e.trees, req.root, new MutableDir(EMPTY_META, { implicit: true }));
     await box.vfs.commitTo(fs);

@@ -196,10 +196,15 @@ describe('layerbox refuses bad input and leaves the store as it was', () => {
         files: { 'a.txt': 'a\n' },
         error: [/Dockerfile:1: /, /absent:1/, new RegExp(BASE.replace(/[./]/g, '\\$&')), /layerbox load/],
       },
-      'RUN (not supported yet)': {
+      'RUN on an image whose /bin/sh is a native (ELF) program': {
         dockerfile: `FROM ${BASE}\nCOPY a.txt /a.txt\nRUN echo hi\n`,
         files: { 'a.txt': 'a\n' },
-        error: [/Dockerfile:3: /, /RUN echo hi/, /not supported/],
+        error: [/Dockerfile:3: /, /executor failed running \[\/bin\/sh -c echo hi\]/, /exec format error/],
+      },
+      'RUN with a build mount': {
+        dockerfile: `FROM ${BASE}\nRUN --mount=type=cache,target=/c true\n`,
+        files: {},
+        error: [/Dockerfile:2: /, /build mounts are not supported/],
       },
     };
 
