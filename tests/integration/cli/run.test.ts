@@ -84,6 +84,28 @@ afterAll(async () => {
   if (work) await removeTree(work);
 });
 
+describe('a new store', () => {
+  test('holds the built-in box image, the same on every machine', async () => {
+    const fresh = join(work, 'fresh');
+    const r = await layerbox(fresh, ['images', '--format', '{{.Repository}}:{{.Tag}}']);
+    expect(r.stdout).toBe('box:latest\n');
+    const again = join(work, 'fresh2');
+    const id = async (root: string) => (await layerbox(root, ['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', 'box'])).stdout;
+    expect(await id(again)).toBe(await id(fresh));
+    expect(await id(fresh)).toMatch(/^sha256:[0-9a-f]{64} wasi\/wasm\n$/);
+    // Removed, it comes back when asked for by name, as `docker run` pulls.
+    await layerbox(fresh, ['rmi', 'box']);
+    expect((await layerbox(fresh, ['images', '-q'])).stdout).toBe('');
+    expect((await layerbox(fresh, ['run', '--rm', 'box', 'echo', 'back'])).stdout).toBe('back\n');
+  });
+
+  test('an image that is not there says which exist and how to load others', async () => {
+    const r = await layerbox(join(work, 'fresh3'), ['run', '--rm', 'alpine', 'true'], { check: false });
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/Unable to find image 'alpine'.*box:latest.*layerbox load -i/);
+  });
+});
+
 describe('run, as Docker runs it', () => {
   test('output, pipes and exit statuses', async () => {
     const [pipe] = await both([
