@@ -114,7 +114,7 @@ describe('run, as Docker runs it', () => {
       { args: ['run', '--rm', 'IMG', 'false'] },
       { args: ['run', '--rm', 'IMG', 'nosuchcommand'] },
       { args: ['run', '--rm', 'IMG', '/etc/passwd'] },
-      { args: ['run', '--rm', 'IMG', 'sh', '-c', 'kill -9 $$'] },
+      { args: ['run', '--rm', 'IMG', 'sh', '-c', 'sleep 10 & kill -9 $!; wait $!'] },
     ]);
     expect(pipe!.layerbox.stdout.trim()).toBe('6');
   });
@@ -156,13 +156,18 @@ describe('run, as Docker runs it', () => {
     const r = await both([
       { args: ['run', '--name', 'NAME', 'IMG', 'sh', '-c', 'echo out; echo err >&2; exit 3'] },
       { args: ['logs', 'NAME'] },
-      { args: ['logs', '--tail', '1', 'NAME'] },
       { args: ['ps', '-a', '--filter', 'name=NAME', '--format', '{{.Names}} {{.Command}}'] },
       { args: ['inspect', '--format', '{{.State.ExitCode}} {{.State.Status}}', 'NAME'] },
       { args: ['start', '-a', 'NAME'] },
       { args: ['logs', 'NAME'] },
     ]);
     expect(r[1]!.layerbox.stdout).toBe('out\n');
+    // --tail counts lines (Docker writes the two streams in no fixed order, so one stream here).
+    await both([
+      { args: ['run', '--name', 'NAME', 'IMG', 'seq', '1', '5'] },
+      { args: ['logs', '--tail', '2', 'NAME'] },
+      { args: ['logs', '--tail', '0', 'NAME'] },
+    ]);
   });
 
   test('detached: exec, stop with a grace period, kill, wait, restart', async () => {
