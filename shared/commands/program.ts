@@ -460,7 +460,14 @@ const containerRename: Spec = {
   args: { min: 2, max: 2 },
   run: lazy(running, (m, c) => m.rename(c)),
 };
-const RUNNING = [containerAttach, containerExec, containerKill, containerLogs, containerPause, containerRename, containerRestart, containerRun, containerStart, containerStop, containerTop, containerUnpause, containerWait];
+const containerStats: Spec = {
+  name: 'stats',
+  usage: '[OPTIONS] [CONTAINER...]',
+  short: 'Display a sample of containers\' resource usage',
+  flags: [f.bool('all', 'Show all containers (default shows just running)', 'a'), FORMAT('the output'), f.bool('no-stream', 'Disable streaming stats and only pull the first result'), f.bool('no-trunc', 'Do not truncate output')],
+  run: lazy(running, (m, c) => m.stats(c)),
+};
+const RUNNING = [containerStats, containerAttach, containerExec, containerKill, containerLogs, containerPause, containerRename, containerRestart, containerRun, containerStart, containerStop, containerTop, containerUnpause, containerWait];
 
 export const program: ProgramSpec<LayerboxIO> = {
   name: 'layerbox',
@@ -476,7 +483,7 @@ export const program: ProgramSpec<LayerboxIO> = {
   additionalHelp: "Run 'layerbox COMMAND --help' for more information on a command.",
   subcommands: [
     { name: 'builder', short: 'Manage builds', subcommands: [shortcut(imageBuild), builderPrune] },
-    { name: 'container', short: 'Manage containers', subcommands: [containerAttach, containerCommit, containerCp, containerCreate, containerDiff, containerExec, containerExport, containerInspect, containerKill, containerLogs, containerLs, containerPause, containerPrune, containerRename, containerRestart, containerRm, containerRun, containerStart, containerStop, containerTop, containerUnpause, containerWait] },
+    { name: 'container', short: 'Manage containers', subcommands: [containerAttach, containerCommit, containerCp, containerCreate, containerDiff, containerExec, containerExport, containerInspect, containerKill, containerLogs, containerLs, containerPause, containerPrune, containerRename, containerRestart, containerRm, containerRun, containerStart, containerStats, containerStop, containerTop, containerUnpause, containerWait] },
     { name: 'image', short: 'Manage images', subcommands: [shortcut(imageBuild), imageHistory, imageImport, imageInspect, imageLoad, imageLs, imagePrune, imageRm, imageSave, imageTag] },
     { name: 'system', short: 'Manage layerbox', subcommands: [systemCheck, systemDf, systemInfo, systemPrune] },
     { name: 'volume', short: 'Manage volumes', subcommands: [volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm] },

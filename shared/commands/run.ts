@@ -297,3 +297,37 @@ export async function rename(ctx: Ctx): Promise<void> {
     await saveContainer(e, { ...state, Name: '/' + name.replace(/^\//, '') });
   });
 }
+
+/** `stats --no-stream`: one sample of each running container's processes and memory. */
+export async function stats(ctx: Ctx): Promise<void> {
+  const e = await ctx.io.engine(ctx.globals);
+  const { listContainers } = await import('../engine/containers.ts');
+  const { bytesSize } = await import('../cli/units.ts');
+  const { reconcile } = await import('./liveness.ts');
+  const all = ctx.args.length ? await Promise.all(ctx.args.map((r) => current(ctx, r))) : await Promise.all((await listContainers(e)).map((c) => reconcile(ctx, c)));
+  const rows: object[] = [];
+  for (const s of all) {
+    if (!s.State.Running) continue;
+    const { handle } = await handleOf(ctx, s.Id);
+    const procs = await handle.top();
+    const mem = procs.reduce((n, p) => n + p.memoryBytes, 0);
+    const limit = s.HostConfig.Memory || 0;
+    const mib = (n: number) => bytesSize(n);
+    rows.push({
+      ID: s.Id.slice(0, 12),
+      Name: s.Name.slice(1),
+      CPUPerc: '--',
+      MemUsage: `${mib(mem)} / ${limit ? mib(limit) : '--'}`,
+      MemPerc: limit ? `${((mem / limit) * 100).toFixed(2)}%` : '--',
+      NetIO: '0B / 0B',
+      BlockIO: '0B / 0B',
+      PIDs: String(procs.length),
+    });
+  }
+  if (!ctx.flags.bool('no-stream')) err(ctx, 'stats streams only with --no-stream here; showing one sample');
+  out(ctx, formatRows(
+    ctx.flags.string('format') || 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}',
+    rows,
+    { headers: { ID: 'CONTAINER ID', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' } },
+  ));
+}
