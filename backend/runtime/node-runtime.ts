@@ -9,7 +9,9 @@ let pool: Promise<WorkerPool> | undefined;
 export function nodeRuntimeHost(store: FsStore): RuntimeHost {
   return {
     // One pool per Node process, started on first use (a CLI that runs nothing starts no workers).
-    pool: () => (pool ??= nodeWorkerPool()),
+    // One warm worker: a command usually runs one program at a time, and starting more
+    // competes for the same cores.
+    pool: () => (pool ??= nodeWorkerPool({ warm: 1 })),
     syncBlobs: { getSync: (d) => store.blobs.getSync(d) },
   };
 }

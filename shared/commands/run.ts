@@ -90,6 +90,8 @@ async function foreground(ctx: Ctx, id: string, interactive: boolean): Promise<n
 
 export async function run(ctx: Ctx): Promise<number> {
   const c = await control(ctx);
+  // Workers take a while to start: begin now, while the container is being made.
+  if (!ctx.flags.bool('detach')) void c.host.runtimeHost.pool();
   const e = await ctx.io.engine(ctx.globals);
   const opts = await createOptions(ctx);
   const detach = ctx.flags.bool('detach');
