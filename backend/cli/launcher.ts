@@ -11,15 +11,11 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { commandKey } from './command-words.ts';
 
 declare const BUNDLE_HASH: string;
 
 const BUNDLE = join(__dirname, 'cli.js');
-/** Global flags that take a value, so the command words can be found without parsing. */
-const VALUE_FLAGS = new Set(['--root', '-l', '--log-level']);
-/** Commands whose next word names the real command (`image ls`). */
-const GROUPS = new Set(['builder', 'container', 'image', 'system', 'volume']);
-
 /**
  * Where caches live: $LAYERBOX_CODE_CACHE (a folder, or `off`), else
  * $XDG_CACHE_HOME/layerbox/code, else ~/.cache/layerbox/code.
@@ -30,26 +26,6 @@ function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   if (set) return set;
   const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
   return base ? join(base, 'layerbox', 'code') : undefined;
-}
-
-/**
- * Each command compiles its own set of functions as it runs, so each gets its own cache:
- * `commit`, `image-ls`. A word that is not a command name shares `other`.
- */
-function commandKey(argv: readonly string[]): string {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
-    const a = argv[i]!;
-    if (a === '--') break;
-    if (a.startsWith('-')) {
-      if (VALUE_FLAGS.has(a)) i++;
-      continue;
-    }
-    if (words.length === 1 && !GROUPS.has(words[0]!)) break;
-    words.push(a);
-  }
-  const key = words.join('-');
-  return /^[a-z][a-z-]{0,30}$/.test(key) ? key : 'other';
 }
 
 function readCache(path: string | undefined): Buffer | undefined {
@@ -85,7 +61,8 @@ function writeCache(dir: string, name: string, data: Buffer): void {
 function main(): void {
   const source = readFileSync(BUNDLE, 'latin1');
   const dir = cacheDir(process.env);
-  const name = `${BUNDLE_HASH}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}.bin`;
+  // Each command compiles its own set of functions as it runs, so each gets its own cache.
+  const name = `${BUNDLE_HASH}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2)) || 'none'}.bin`;
   const cachedData = readCache(dir && join(dir, name));
   // The wrapper is part of the cached source: it must not change between runs.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
