@@ -180,15 +180,18 @@ export class ContainerHost {
    */
   async start(ref: string, attach: Streams = {}): Promise<RunningContainer> {
     const e = this.engine;
+    // One write: the working set is read while the merged view's directories are still
+    // staged, and the container is recorded as running in the same commit (one durable
+    // barrier per start). A program that then cannot start is recorded as exited.
     const prepared = await e.write(async () => {
       const { state } = await getContainer(e, ref);
       if (this.live.has(state.Id) || state.State.Running) {
         throw new FailedPreconditionError(`container ${state.Id.slice(0, 12)} is already running`);
       }
-      // The merged view: the image's root with the container's layer on top (the
-      // directories this makes are the working set's base, durable like a cache).
+      // The merged view: the image's root with the container's layer on top.
       const empty = !state.Upper.opaque && (await e.trees.dir(state.Upper.tree)).size === 0;
       const root = empty ? state.Lower : await stackRoot(e, state.Lower, state.Upper);
+      const rootDomain = await workingSet(e, root, this.runtimeHost.syncBlobs);
       const volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }> = [];
       for (const m of state.Mounts) {
         if (m.Type === 'volume' && m.Name) {
@@ -202,12 +205,17 @@ export class ContainerHost {
           throw new FailedPreconditionError(`bind mount ${m.Source}:${m.Destination}: host folders cannot be mounted into layerbox containers; use a volume (-v name:${m.Destination}) and 'layerbox cp'`);
         }
       }
-      return { state, root, volumes };
+      const running: ContainerState = {
+        ...state,
+        State: { ...state.State, Status: 'running', Running: true, Paused: false, ExitCode: 0, Error: '', Pid: this.holderPid, StartedAt: e.timestamp() },
+      };
+      await saveContainer(e, running);
+      return { state: running, rootDomain, volumes };
     });
-    const { state, root, volumes } = prepared;
+    const { state, rootDomain, volumes } = prepared;
     const c = state.Config;
     const sandbox = await Sandbox.create(e, this.runtimeHost, {
-      root,
+      root: rootDomain,
       hostname: c.Hostname || state.Id.slice(0, 12),
       readOnly: state.HostConfig.ReadonlyRootfs ?? false,
       memory: state.HostConfig.Memory ? state.HostConfig.Memory : null,
@@ -265,14 +273,6 @@ export class ContainerHost {
       await this.save(state.Id, { Status: 'exited', Running: false, ExitCode: status, Error: message, FinishedAt: e.timestamp() }, sandbox, volumes, false);
       throw new FailedPreconditionError(`failed to start container ${state.Id.slice(0, 12)}: ${message}`, { cause: err });
     }
-
-    await e.write(async () => {
-      const cur = (await getContainer(e, state.Id)).state;
-      await saveContainer(e, {
-        ...cur,
-        State: { ...cur.State, Status: 'running', Running: true, Paused: false, ExitCode: 0, Error: '', Pid: this.holderPid, StartedAt: e.timestamp(), FinishedAt: cur.State.FinishedAt },
-      });
-    });
 
     const running = new RunningContainer(this, state.Id, sandbox, init, volumes, state, outputs, async (exit) => {
       sandbox.runtime.killAll(SIGKILL);

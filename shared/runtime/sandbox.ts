@@ -25,8 +25,8 @@ export interface SandboxVolume {
 }
 
 export interface SandboxOptions {
-  /** The merged root filesystem processes start from. */
-  root: DirNode;
+  /** The merged root filesystem processes start from, or its working set already read. */
+  root: DirNode | FsDomain;
   hostname: string;
   readOnly?: boolean;
   /** Bytes of memory each process may use; null for no limit. */
@@ -49,7 +49,7 @@ export class Sandbox {
   ) {}
 
   static async create(e: Engine, host: RuntimeHost, opts: SandboxOptions): Promise<Sandbox> {
-    const [root, pool] = await Promise.all([workingSet(e, opts.root, host.syncBlobs), host.pool()]);
+    const [root, pool] = await Promise.all([opts.root instanceof FsDomain ? opts.root : workingSet(e, opts.root, host.syncBlobs), host.pool()]);
     const vfs = new Vfs(root, { readOnly: opts.readOnly ?? false });
     const runtime = new ProcessRuntime({ fs: vfs, pool, applets: APPLETS, memoryLimit: opts.memory ?? null, initIgnoresSignals: opts.container ?? false, now: () => e.now() });
     for (const v of opts.volumes ?? []) vfs.mount(v.path, v.domain, { readOnly: v.readOnly, create: true });
