@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const top = join(here, '..', '..');
-const root = join(top, '.layerbox');
+// LAYERBOX_TOUR_ROOT lets a test run the tour against a scratch store.
+const root = process.env.LAYERBOX_TOUR_ROOT || join(top, '.layerbox');
 const cli = join(top, 'dist', 'layerbox.js');
 const context = relative(process.cwd(), join(here, 'hello')) || '.';
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
