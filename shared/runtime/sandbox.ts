@@ -4,12 +4,28 @@ import { ProcessRuntime } from '../process/runtime.ts';
 import type { WorkerPool } from '../process/worker-pool.ts';
 import { FsDomain } from '../vfs/domain.ts';
 import { Vfs } from '../vfs/vfs.ts';
+import { ROOT_CRED, ROOT_INO } from '../vfs/fs-api.ts';
 import { workingSet, type SyncBlobs } from './working-set.ts';
 import { shellApplet } from './shell-host.ts';
 import type { HostAppletRegistry } from '../process/host-applets.ts';
 
 /** Programs the engine runs itself when the userland names them: the shell. */
 const APPLETS: HostAppletRegistry = new Map([['sh', shellApplet]]);
+
+/**
+ * /dev as Docker makes it: a fresh in-memory tree (never part of the container's layer)
+ * with the character devices programs expect, their behaviour in wasi/device-fd.ts.
+ */
+function mountDev(vfs: Vfs, mtime: number): void {
+  vfs.mount('/dev', FsDomain.empty({ mode: 0o755, uid: 0, gid: 0, mtime }), { create: true });
+  const devices: Array<[string, number, number]> = [['null', 1, 3], ['zero', 1, 5], ['full', 1, 7], ['random', 1, 8], ['urandom', 1, 9], ['tty', 5, 0], ['console', 5, 1]];
+  for (const [name, major, minor] of devices) vfs.mknod(ROOT_CRED, ROOT_INO, `/dev/${name}`, 'char', 0o666, { major, minor });
+  vfs.mkdir(ROOT_CRED, ROOT_INO, '/dev/pts', 0o755);
+  const shm = vfs.mkdir(ROOT_CRED, ROOT_INO, '/dev/shm', 0o777);
+  vfs.setattr(ROOT_CRED, shm, { mode: 0o1777 });
+  vfs.symlink(ROOT_CRED, '/proc/self/fd', ROOT_INO, '/dev/fd');
+  ['stdin', 'stdout', 'stderr'].forEach((name, fd) => vfs.symlink(ROOT_CRED, `/proc/self/fd/${fd}`, ROOT_INO, `/dev/${name}`));
+}
 
 /** What a host gives the runtime: workers for processes, and fast blob reads if it has them. */
 export interface RuntimeHost {
@@ -56,6 +72,7 @@ export class Sandbox {
     const mounts = () =>
       ['overlay / overlay rw 0 0', 'proc /proc proc rw,nosuid,nodev,noexec 0 0', ...(opts.volumes ?? []).map((v) => `volume ${v.path} layerbox ${v.readOnly ? 'ro' : 'rw'} 0 0`)].join('\n') + '\n';
     vfs.mount('/proc', runtime.procFs({ hostname: () => opts.hostname, mounts }), { create: true });
+    mountDev(vfs, Math.floor(e.now() / 1000));
     return new Sandbox(vfs, runtime, opts.hostname);
   }
 }

@@ -1,4 +1,5 @@
 import { FsError as VfsFsError } from '../unionfs/fs-error.ts';
+import { host } from '../host.ts';
 import { ExecError } from '../process/exec-error.ts';
 import type { HostAppletContext } from '../process/host-applets.ts';
 import { pipe as processPipe } from '../process/pipe.ts';
@@ -125,6 +126,39 @@ class FileHandle implements OpenFile, ByteReader, ByteWriter {
   }
 }
 
+/**
+ * A character device opened by a redirection (`> /dev/null`, `< /dev/zero`): the same
+ * behaviour the WASI layer gives programs (wasi/device-fd.ts).
+ */
+class DeviceHandle implements OpenFile, ByteReader, ByteWriter {
+  constructor(
+    private readonly kind: 'null' | 'zero' | 'full' | 'random' | 'tty',
+    private readonly terminal: ByteWriter | undefined,
+  ) {}
+  async read(max = 65536): Promise<Uint8Array | null> {
+    if (this.kind === 'null' || this.kind === 'tty') return null;
+    const n = Math.min(max, 65536);
+    return this.kind === 'random' ? host().randomBytes(n) : new Uint8Array(n);
+  }
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.kind === 'full') throw new FsError('ENOSPC', '/dev/full');
+    if (this.kind === 'tty') {
+      if (!this.terminal) throw new FsError('EIO', '/dev/tty');
+      await this.terminal.write(bytes);
+    }
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function deviceKind(st: Stat): DeviceHandle['kind'] | undefined {
+  const { major = 0, minor = 0 } = st.rdev ?? {};
+  if (major === 1) return ({ 3: 'null', 5: 'zero', 7: 'full', 8: 'random', 9: 'random' } as const)[minor as 3 | 5 | 7 | 8 | 9];
+  if (major === 5 || major === 136) return 'tty';
+  return undefined;
+}
+
 function fileStat(s: Stat): FileStat {
   return {
     type: s.type === 'dir' ? 'directory' : s.type,
@@ -142,21 +176,21 @@ class ContainerShellHost implements ShellHost {
   readonly fs: ShellFs;
 
   constructor(private readonly ctx: HostAppletContext) {
-    this.fs = new ContainerShellFs(ctx.fs, ctx.cred);
+    this.fs = new ContainerShellFs(ctx.fs, ctx.cred, ctx.tty ? ctx.stdout : undefined);
   }
 
   /** Shell-side streams go to processes as the runtime's own (so pipes keep their reference counts). */
   private unwrapReader(r: Reader | null): ByteReader {
     if (!r) return EMPTY_READER;
     if (r instanceof ReaderAdapter) return r.source;
-    if (r instanceof FileHandle) return r;
+    if (r instanceof FileHandle || r instanceof DeviceHandle) return r;
     return { read: () => r.read(), close: () => void r.close() };
   }
 
   private unwrapWriter(w: Writer | null): ByteWriter {
     if (!w) return NULL_WRITER;
     if (w instanceof WriterAdapter) return w.source;
-    if (w instanceof FileHandle) return w;
+    if (w instanceof FileHandle || w instanceof DeviceHandle) return w;
     return { write: (b) => w.write(b), close: () => void w.close() };
   }
 
@@ -226,6 +260,7 @@ class ContainerShellFs implements ShellFs {
   constructor(
     private readonly fs: FsApi,
     private readonly cred: Cred,
+    private readonly terminal: ByteWriter | undefined,
   ) {}
 
   private guard<T>(path: string, fn: () => T): T {
@@ -257,6 +292,14 @@ class ContainerShellFs implements ShellFs {
   async open(path: string, mode: OpenMode, options: { exclusive?: boolean; perm?: number } = {}): Promise<OpenFile> {
     return this.guard(path, () => {
       const write = mode !== 'r';
+      const existing = this.statOf(path, true);
+      if (existing?.type === 'char') {
+        const st = this.fs.stat(this.fs.lookup(this.cred, ROOT_INO, path, true));
+        const kind = deviceKind(st);
+        if (!kind) throw new FsError('EIO', path);
+        if (!this.fs.access(this.cred, st.ino, write ? 2 : 4)) throw new FsError('EACCES', path);
+        return new DeviceHandle(kind, this.terminal);
+      }
       const ino = this.fs.open(
         this.cred,
         ROOT_INO,

@@ -14,7 +14,7 @@ import type { ByteFs } from './bytefs.ts';
 import { toBytes, toHost } from './bytes.ts';
 import { ExitSignal, KilledSignal, LoopSignal, ReturnSignal, ShellError } from './control.ts';
 import { Expander } from './expand.ts';
-import { SpawnError, BrokenPipeError, type OpenFile, type ProcessHandle, type Reader, type ShellHost, type Writer } from './host.ts';
+import { SpawnError, BrokenPipeError, FsError, strerror, type Errno, type OpenFile, type ProcessHandle, type Reader, type ShellHost, type Writer } from './host.ts';
 import { closedReader, normalizePath, pathJoin, readAll, type FdTable } from './io.ts';
 import { defaultOptions, OPTION_KEYS, OPTION_TABLE, type ShellOptions } from './options.ts';
 import { Parser, ShellSyntaxError } from './parser.ts';
@@ -34,6 +34,11 @@ interface Job {
 }
 
 type CommandKind = { type: 'special' | 'builtin'; builtin: Builtin } | { type: 'function'; body: Command } | { type: 'external' };
+
+/** A write that failed for a reason other than a broken pipe (ENOSPC, EIO). */
+export class WriteFailed {
+  constructor(readonly code: Errno) {}
+}
 
 export class Shell {
   vars: Vars;
@@ -174,14 +179,22 @@ export class Shell {
       await this.guard(queueWrite(w, toBytes(text)));
     } catch (e) {
       if (e instanceof BrokenPipeError) throw new KilledSignal(SIGPIPE);
+      // A full device or disk: the builtin fails, the shell goes on (as ash does).
+      if (e instanceof FsError) throw new WriteFailed(e.code);
       throw e;
     }
     return true;
   }
 
-  /** Writes on stdout; prints ash's write error when stdout is closed. */
+  /** Writes on stdout; prints ash's write error when stdout is closed or the write fails. */
   async out(text: string): Promise<number> {
-    if (await this.write(1, text)) return 0;
+    try {
+      if (await this.write(1, text)) return 0;
+    } catch (e) {
+      if (!(e instanceof WriteFailed)) throw e;
+      this.writeErr(`${this.appletName}: write error: ${strerror(e.code)}\n`);
+      return 1;
+    }
     this.writeErr(`${this.appletName}: write error: Bad file descriptor\n`);
     return 1;
   }
