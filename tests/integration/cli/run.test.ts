@@ -115,6 +115,7 @@ describe('run, as Docker runs it', () => {
       { args: ['run', '--rm', 'IMG', 'nosuchcommand'] },
       { args: ['run', '--rm', 'IMG', '/etc/passwd'] },
       { args: ['run', '--rm', 'IMG', 'sh', '-c', 'sleep 10 & kill -9 $!; wait $!'] },
+      { args: ['run', '--rm', 'IMG', 'sh', '-c', 'echo gone > /dev/null; head -c 5 /dev/zero | wc -c; test -c /dev/null && test -c /dev/urandom && echo devices'] },
     ]);
     expect(pipe!.layerbox.stdout.trim()).toBe('6');
   });
