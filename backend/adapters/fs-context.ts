@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, open, openSync, read, readSync } from 'node:fs';
-import { lstat, readdir, readlink, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, lstatSync, open, openSync, read, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type { BuildContext, ContextEntry } from '../../shared/build/context.ts';
@@ -38,24 +38,35 @@ export class FsContext implements BuildContext {
     return this.root;
   }
 
+  /**
+   * Metadata is read with synchronous calls: a build context's inodes are in the
+   * kernel's caches after the first look, where an lstat takes microseconds, and a
+   * context of thousands of files paid more for the trips through the thread pool.
+   */
   async lstat(path: string): Promise<ContextEntry | undefined> {
-    const p = clean(path);
-    const full = join(this.root, p);
-    try {
-      const st = await lstat(full);
-      return entryOf(p, st, st.isSymbolicLink() ? await readlink(full) : undefined);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-      throw err;
-    }
+    return this.lstatSync(clean(path));
   }
 
   async readdir(path: string): Promise<ContextEntry[]> {
     const p = clean(path);
-    const names = (await readdir(join(this.root, p))).sort();
-    // All children at once: each lstat is a trip to the thread pool.
-    const entries = await Promise.all(names.map((name) => this.lstat(p ? `${p}/${name}` : name)));
-    return entries.filter((e): e is ContextEntry => e !== undefined);
+    const names = readdirSync(join(this.root, p)).sort();
+    const entries: ContextEntry[] = [];
+    for (const name of names) {
+      const e = this.lstatSync(p ? `${p}/${name}` : name);
+      if (e) entries.push(e);
+    }
+    return entries;
+  }
+
+  private lstatSync(p: string): ContextEntry | undefined {
+    const full = join(this.root, p);
+    try {
+      const st = lstatSync(full);
+      return entryOf(p, st, st.isSymbolicLink() ? readlinkSync(full) : undefined);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw err;
+    }
   }
 
   /**
@@ -92,7 +103,9 @@ function readWholeSync(path: string, max: number): Uint8Array {
 
 /** Up to `max` bytes from the start of a file, through libuv's pool. */
 async function readWhole(path: string, max: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(max);
+  // Not zero-filled: its pages are first touched by the read, on libuv's thread.
+  const b = Buffer.allocUnsafeSlow(max);
+  const buf = new Uint8Array(b.buffer, b.byteOffset, max);
   const fd = await new Promise<number>((res, rej) => open(path, 'r', (e, fd) => (e ? rej(e) : res(fd))));
   try {
     let n = 0;

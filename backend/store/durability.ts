@@ -1,6 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { closeSync, fsync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 /**
  * How `flush` makes staged files durable before renaming them into place:
@@ -32,7 +31,17 @@ export async function makeDurable(root: string, files: readonly string[], mode: 
 
 /** Start the syncfs helper ahead of a large batch, while the process is still small (fork copies its page tables). */
 export function prepareSyncfs(): void {
-  syncfsHelper.start();
+  void syncfsHelper.start();
+}
+
+/**
+ * Start writing back the dirty data of the filesystem holding `root` now, without
+ * waiting, when the syncfs helper runs: the final barrier of a large batch then has
+ * less left to write, and the disk works while the batch is still being made. Only
+ * a hint: durability still comes from `makeDurable`.
+ */
+export function startWriteback(root: string): void {
+  syncfsHelper.syncfs(root, { background: true }).catch(() => {});
 }
 
 /**
@@ -44,16 +53,24 @@ export function prepareSyncfs(): void {
  */
 class SyncfsHelper {
   private child: ChildProcessWithoutNullStreams | undefined;
-  private waiting: Array<(ok: boolean) => void> = [];
+  private waiting: Array<{ resolve: (ok: boolean) => void; background: boolean }> = [];
   private pending = '';
   /** Set once syncfs has failed before ever working: it is not available here. */
   private unavailable = false;
   private worked = false;
+  private starting: Promise<void> | undefined;
 
-  start(): void {
-    if (this.child || this.unavailable) return;
+  /** Start the helper unless it runs; resolves once it runs or cannot. */
+  start(): Promise<void> {
+    if (this.unavailable) return Promise.resolve();
+    return (this.starting ??= this.spawn().catch(() => {
+      this.unavailable = true;
+    }));
+  }
+
+  private async spawn(): Promise<void> {
     // Loaded on first use: most commands flush too little to need it.
-    const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+    const { spawn } = await import('node:child_process');
     const child = spawn('sh', ['-c', 'while IFS= read -r p; do sync -f -- "$p" >/dev/null 2>&1; echo "$?"; done'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -71,7 +88,7 @@ class SyncfsHelper {
         const ok = status === '0';
         if (ok) this.worked = true;
         else if (!this.worked) this.unavailable = true;
-        this.waiting.shift()?.(ok);
+        this.waiting.shift()?.resolve(ok);
       }
       this.holdLoop();
     });
@@ -80,14 +97,19 @@ class SyncfsHelper {
     this.holdLoop();
   }
 
-  /** syncfs of the filesystem holding `path`; false when it could not be done. */
-  syncfs(path: string): Promise<boolean> {
-    if (this.unavailable || path.includes('\n')) return Promise.resolve(false);
-    this.start();
+  /**
+   * syncfs of the filesystem holding `path`; false when it could not be done. A
+   * `background` request does not keep the process alive, and is sent only to a
+   * helper that is already running.
+   */
+  async syncfs(path: string, opts: { background?: boolean } = {}): Promise<boolean> {
+    if (this.unavailable || path.includes('\n')) return false;
+    const background = opts.background === true;
+    if (!background) await this.start();
     const child = this.child;
-    if (!child) return Promise.resolve(false);
+    if (!child) return false;
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
+      this.waiting.push({ resolve, background });
       this.holdLoop();
       child.stdin.write(path + '\n');
     });
@@ -96,9 +118,10 @@ class SyncfsHelper {
   private end(child: ChildProcessWithoutNullStreams): void {
     if (this.child !== child) return;
     this.child = undefined;
+    this.starting = undefined;
     this.pending = '';
     if (!this.worked) this.unavailable = true;
-    for (const w of this.waiting.splice(0)) w(false);
+    for (const w of this.waiting.splice(0)) w.resolve(false);
   }
 
   /** Keep the process alive while an answer is due, and never otherwise. */
@@ -106,7 +129,7 @@ class SyncfsHelper {
     const c = this.child;
     if (!c) return;
     for (const s of [c.stdin, c.stdout, c.stderr] as unknown as Array<{ ref?(): void; unref?(): void }>) {
-      if (this.waiting.length) s.ref?.();
+      if (this.waiting.some((w) => !w.background)) s.ref?.();
       else s.unref?.();
     }
   }

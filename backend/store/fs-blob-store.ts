@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, read, readFileSync, readSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
-import { open, opendir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, open, openSync, read, readFileSync, readSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
+import { open as openHandle, opendir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../../shared/digest/digest.ts';
 import { DataLossError, DigestMismatchError, NotFoundError } from '../../shared/errors.ts';
 import type { ByteStream } from '../../shared/host.ts';
 import type { BlobStore } from '../../shared/store/blob-store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
-import { fsyncDir, makeDurable, prepareSyncfs, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
+import { fsyncDir, makeDurable, prepareSyncfs, startWriteback, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
 import { ignoreMissing, isMissing, tempName } from './temp-file.ts';
 
@@ -62,6 +62,8 @@ export class FsBlobStore implements BlobStore {
   private readonly batch = new Mutex();
   private readonly durability: Durability;
   private kept = 0;
+  /** Bytes staged since the last writeback hint. */
+  private unwritten = 0;
 
   constructor(
     readonly layout: StoreLayout,
@@ -108,7 +110,7 @@ export class FsBlobStore implements BlobStore {
       yield small;
       return;
     }
-    const fh = await this.withFile(d, (path) => open(path, 'r'));
+    const fh = await this.withFile(d, (path) => openHandle(path, 'r'));
     try {
       for (;;) {
         const buf = new Uint8Array(CHUNK);
@@ -177,9 +179,12 @@ export class FsBlobStore implements BlobStore {
     // Bytes already stored are only hashed, to verify them and learn the size.
     const known = expected?.digest !== undefined && (await this.has(expected.digest));
     const path = known ? undefined : join(this.layout.tmpDir, tempName('blob'));
-    const fd = path ? openSync(path, 'wx', 0o444) : undefined;
-    const gather = fd !== undefined ? takeBuffer() : undefined;
-    let open = fd !== undefined;
+    // Creating a file is the slow part of writing a small one (ext4 allocates an inode
+    // under its folder's lock): it goes to libuv's pool and overlaps the first read and hash.
+    const opening = path ? createFile(path) : undefined;
+    opening?.catch(() => {});
+    let fd: number | undefined;
+    const gather = path ? takeBuffer() : undefined;
     let ok = false;
     try {
       const h = createHash('sha256');
@@ -191,7 +196,8 @@ export class FsBlobStore implements BlobStore {
         if (expected?.size !== undefined && size > expected.size) {
           throw new DataLossError(`blob: more than the expected ${expected.size} bytes`);
         }
-        if (fd === undefined || gather === undefined) continue;
+        if (!opening || gather === undefined) continue;
+        fd ??= await opening;
         if (chunk.length >= DIRECT_WRITE || n + chunk.length > gather.length) {
           if (n) await writeFully(fd, gather.subarray(0, n));
           n = 0;
@@ -202,6 +208,7 @@ export class FsBlobStore implements BlobStore {
           n += chunk.length;
         }
       }
+      if (opening) fd ??= await opening;
       if (fd !== undefined && gather !== undefined && n) await writeFully(fd, gather.subarray(0, n));
       const digest = ('sha256:' + h.digest('hex')) as Digest;
       if (expected?.size !== undefined && size !== expected.size) {
@@ -210,15 +217,20 @@ export class FsBlobStore implements BlobStore {
       if (expected?.digest && expected.digest !== digest) throw new DigestMismatchError('blob', expected.digest, digest);
       ok = true;
       if (fd !== undefined) {
-        open = false;
-        closeSync(fd);
+        const f = fd;
+        fd = undefined;
+        closeSync(f);
       }
       if (path) await this.stage(digest, path, size);
       return { digest, size };
     } finally {
       if (gather) giveBuffer(gather);
-      if (open) closeSync(fd!);
-      if (!ok && path) unlinkQuietly(path);
+      if (!ok && opening) {
+        // A failed stream may leave the open in flight: wait for it, then clean up.
+        const f = fd ?? (await opening.catch(() => undefined));
+        if (f !== undefined) closeSync(f);
+        unlinkQuietly(path!);
+      }
     }
   }
 
@@ -231,8 +243,16 @@ export class FsBlobStore implements BlobStore {
     const keep = bytes && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? bytes : undefined;
     if (keep) this.kept += size;
     this.staged.set(d, keep ? { path, size, bytes: keep } : { path, size });
-    // A batch is growing toward syncfs size: start its helper now, while forking is cheap.
-    if (this.durability !== 'fsync' && this.staged.size === SYNCFS_MIN_FILES >> 1) prepareSyncfs();
+    if (this.durability !== 'fsync') {
+      // A batch is growing toward syncfs size: start its helper now, while forking is cheap.
+      if (this.staged.size === SYNCFS_MIN_FILES >> 1) prepareSyncfs();
+      // A large batch: let the disk start on it while the rest is made.
+      this.unwritten += size;
+      if (this.unwritten >= WRITEBACK_BYTES) {
+        this.unwritten = 0;
+        startWriteback(this.layout.root);
+      }
+    }
   }
 
   /**
@@ -243,6 +263,7 @@ export class FsBlobStore implements BlobStore {
   async flush(alongside: readonly string[] = []): Promise<void> {
     await this.batch.run(async () => {
       const entries = [...this.staged];
+      this.unwritten = 0;
       // 1. one durability barrier for the whole batch
       await makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...alongside], this.durability);
       // 2. publish each file: a rename is a metadata update of microseconds, done in line
@@ -343,6 +364,8 @@ export function sha256Hex(bytes: Uint8Array): Digest {
   return ('sha256:' + createHash('sha256').update(bytes).digest('hex')) as Digest;
 }
 
+/** Staged bytes between two writeback hints to the syncfs helper. */
+const WRITEBACK_BYTES = 16 * 1024 * 1024;
 /** Chunks of this size or more are written from the producer's buffer as they are. */
 const DIRECT_WRITE = 64 * 1024;
 /** Gathering buffers of `ingest`, reused: a build ingests thousands of files. */
@@ -354,6 +377,11 @@ function takeBuffer(): Uint8Array {
 
 function giveBuffer(b: Uint8Array): void {
   if (buffers.length < 32) buffers.push(b);
+}
+
+/** Create a new file for writing (libuv's pool). */
+function createFile(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, 'wx', 0o444, (e, fd) => (e ? reject(e) : resolve(fd))));
 }
 
 /** Write all of `bytes` at the file's position (libuv's pool: the disk may be slow). */
