@@ -1,6 +1,6 @@
 // The built-in images on Node: their recipes from wasm/images, their inputs from the
 // userland module built into wasm/dist by `npm install`.
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FailedPreconditionError } from '../shared/errors.ts';
@@ -15,14 +15,15 @@ async function userlandPath(): Promise<string> {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, USERLAND);
-    if (await stat(candidate).then(() => true, () => false)) return candidate;
+    if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
   throw new FailedPreconditionError(`the WebAssembly userland is not built (${USERLAND} is missing): run 'npm run build:wasm' in the layerbox folder`);
 }
 
 export async function userlandModule(): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(await userlandPath()));
+  // Read only when a store needs the image made (a new store, or box was removed).
+  return new Uint8Array(readFileSync(await userlandPath()));
 }
 
 export const nodeCatalog: Catalog = {
