@@ -1,6 +1,7 @@
 // The `layerbox` command for Node: the core's command table run against a store in a
 // folder, with the user's files and terminal.
 import { commandKey, isBulk } from './command-words.ts';
+import { stdoutError } from './stdout-gone.ts';
 import { installNodeHost } from '../host.ts';
 import { runCli } from '../../shared/cli/command.ts';
 import type { FlagValues } from '../../shared/cli/args.ts';
@@ -118,25 +119,14 @@ const io: LayerboxIO = {
 
 async function main(): Promise<number> {
   // A reader that went away (`layerbox run box ls | head -1`) ends the command quietly, as SIGPIPE would.
-  const gone = (e: NodeJS.ErrnoException) => {
-    // A foreground container takes the signal itself (see runtime/node-control.ts).
-    if (e.code === 'EPIPE' && process.stdout.listenerCount('error') <= 1) process.exit(141);
-  };
-  process.stdout.on('error', gone);
-  process.stderr.on('error', gone);
+  process.stdout.on('error', stdoutError);
+  process.stderr.on('error', stdoutError);
   try {
     // A detached container's monitor: `layerbox __monitor ROOT ID` (started by run -d / start).
     if (process.argv[2] === '__monitor') {
       const { engine: e, store } = await openEngine(process.argv[3]!);
       const { runMonitor } = await import('../runtime/monitor.ts');
       return await runMonitor(e, store, process.argv[4]!);
-    }
-    // A command that runs a program needs a worker thread, whose start-up is the largest
-    // part of its own: begin it before anything else, on the other core.
-    const argv = process.argv.slice(2);
-    const detached = argv.some((a) => a === '-d' || a === '--detach' || /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a));
-    if (/^(container-)?(run|exec)$/.test(commandKey(argv)) && !detached) {
-      void import('../runtime/node-runtime.ts').then((m) => m.prewarmWorkers());
     }
     return await runCli(process.argv.slice(2), io, program);
   } catch (err) {

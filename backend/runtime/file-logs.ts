@@ -1,11 +1,14 @@
 // Container logs as Docker's json-file driver writes them: one JSON object per line,
 // `{"log":"…","stream":"stdout","time":"…"}`, in <store>/containers/<id>/<id>-json.log.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogEntry, LogStore } from '../../shared/runtime/log.ts';
 
 export class FileLogStore implements LogStore {
+  /** Open log files, one per container this process writes for (a chunk is one write). */
+  private readonly fds = new Map<string, number>();
+
   constructor(private readonly dir: string) {}
 
   private file(id: string): string {
@@ -14,18 +17,21 @@ export class FileLogStore implements LogStore {
   }
 
   append(id: string, entry: LogEntry): void {
-    const file = this.file(id);
-    const line = JSON.stringify({ log: Buffer.from(entry.data).toString('utf8'), stream: entry.stream, time: entry.time }) + '\n';
-    try {
-      appendFileSync(file, line);
-    } catch {
+    let fd = this.fds.get(id);
+    if (fd === undefined) {
       mkdirSync(join(this.dir, id), { recursive: true });
-      appendFileSync(file, line);
+      fd = openSync(this.file(id), 'a');
+      this.fds.set(id, fd);
     }
+    writeSync(fd, JSON.stringify({ log: Buffer.from(entry.data).toString('utf8'), stream: entry.stream, time: entry.time }) + '\n');
   }
 
-  async flush(): Promise<void> {
-    // appendFileSync has handed every line to the kernel already.
+  /** Every line is with the kernel already (one write each); this releases the file. */
+  async flush(id: string): Promise<void> {
+    const fd = this.fds.get(id);
+    if (fd === undefined) return;
+    this.fds.delete(id);
+    closeSync(fd);
   }
 
   async *read(id: string): AsyncIterable<LogEntry> {
@@ -47,6 +53,7 @@ export class FileLogStore implements LogStore {
   }
 
   async remove(id: string): Promise<void> {
+    await this.flush(id);
     await rm(join(this.dir, id), { recursive: true, force: true });
   }
 }

@@ -95,8 +95,9 @@ function dispatch(
       done(handle.sync());
       return undefined;
     case 'attach': {
-      done(handle.attach({ stdout: writer(CHANNEL.stdout), stderr: writer(CHANNEL.stderr) }));
-      return undefined;
+      const input = msg.stdin ? pipe() : undefined;
+      done(handle.attach({ stdout: writer(CHANNEL.stdout), stderr: writer(CHANNEL.stderr), ...(input ? { stdin: input.reader } : {}) }));
+      return input ? stdinFrames(sock, input) : undefined;
     }
     case 'exec': {
       const stdin = msg.interactive ? pipe() : undefined;
@@ -109,19 +110,21 @@ function dispatch(
           return (await p.wait()).status;
         }),
       );
-      if (!stdin) return undefined;
-      sock.on('close', () => stdin.writer.close());
-      let queue = Promise.resolve();
-      return (channel, payload) => {
-        if (channel === CHANNEL.stdin) {
-          queue = queue.then(() => (payload.length ? stdin.writer.write(payload).catch(() => {}) : stdin.writer.close()));
-        }
-      };
+      return stdin ? stdinFrames(sock, stdin) : undefined;
     }
     default:
       reply(sock, { error: `unknown operation ${JSON.stringify(op)}` });
       return undefined;
   }
+}
+
+/** Stdin frames of a session into a pipe; an empty frame or the connection's end closes it. */
+function stdinFrames(sock: Socket, p: ReturnType<typeof pipe>): (channel: Channel, payload: Uint8Array) => void {
+  sock.on('close', () => p.writer.close());
+  let queue = Promise.resolve();
+  return (channel, payload) => {
+    if (channel === CHANNEL.stdin) queue = queue.then(() => (payload.length ? p.writer.write(payload).catch(() => {}) : p.writer.close()));
+  };
 }
 
 /** A request to the holder: a control message, then frames both ways until its reply. */
@@ -207,7 +210,8 @@ export class RemoteHandle implements ContainerHandle {
     return Number(await request(this.address, { op: 'wait' }));
   }
   async attach(streams: Streams): Promise<number> {
-    return Number(await request(this.address, { op: 'attach' }, streams));
+    const input = streams.stdin ? this.stdinSource?.() : undefined;
+    return Number(await request(this.address, { op: 'attach', stdin: input !== undefined }, streams, input));
   }
   async pause(): Promise<void> {
     await request(this.address, { op: 'pause' });

@@ -3,8 +3,8 @@
 // through each container's socket (holder.ts).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageFile } from '../package-files.ts';
 import { FailedPreconditionError } from '../../shared/errors.ts';
 import type { Engine } from '../../shared/engine/engine.ts';
 import { ContainerHost } from '../../shared/runtime/container-host.ts';
@@ -14,19 +14,16 @@ import type { FsStore } from '../store/fs-store.ts';
 import { FileLogStore } from './file-logs.ts';
 import { holderAddress, holderListening, RemoteHandle, serveContainer } from './holder.ts';
 import { nodeRuntimeHost } from './node-runtime.ts';
+import { onStdoutGone } from '../cli/stdout-gone.ts';
 
 /** The CLI script a monitor runs: this one when running built, else the package's dist/layerbox.js. */
 function cliScript(): string {
   if (process.env.LAYERBOX_CLI) return process.env.LAYERBOX_CLI;
   const argv1 = process.argv[1];
   if (argv1 && /layerbox(\.js)?$/.test(argv1) && existsSync(argv1)) return argv1;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'dist', 'layerbox.js');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new FailedPreconditionError("cannot find dist/layerbox.js to run a detached container's monitor: run 'npm run build'");
+  const built = packageFile(join('dist', 'layerbox.js'));
+  if (!built) throw new FailedPreconditionError("cannot find dist/layerbox.js to run a detached container's monitor: run 'npm run build'");
+  return built;
 }
 
 export function nodeContainerControl(e: Engine, store: FsStore): ContainerControl {
@@ -81,22 +78,14 @@ export function nodeContainerControl(e: Engine, store: FsStore): ContainerContro
     onInterrupt(fn) {
       const onInt = () => fn('SIGINT');
       const onTerm = () => fn('SIGTERM');
-      // Our reader went away (`run … | head -1`): the container's writer gets SIGPIPE, as
-      // it would writing into a closed pipe, and this command ends with it.
-      let piped = false;
-      const onPipe = (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE' && !piped) {
-          piped = true;
-          fn('SIGPIPE');
-        }
-      };
       process.on('SIGINT', onInt);
       process.on('SIGTERM', onTerm);
-      process.stdout.on('error', onPipe);
+      // Our reader went away (`run … | head -1`): the foreground container hears of it.
+      const offPipe = onStdoutGone(() => fn('SIGPIPE'));
       return () => {
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
-        process.stdout.off('error', onPipe);
+        offPipe();
       };
     },
   };

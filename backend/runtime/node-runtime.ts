@@ -6,20 +6,12 @@ import { nodeWorkerPool } from '../process/node-workers.ts';
 
 let pool: Promise<WorkerPool> | undefined;
 
-/** Start the process workers now (a command that will run a program calls this first thing). */
-export function prewarmWorkers(): void {
-  pool ??= nodeWorkerPool({ warm: 1 });
-}
-
 export function nodeRuntimeHost(store: FsStore): RuntimeHost {
   return {
     // One pool per Node process, started on first use (a CLI that runs nothing starts no workers).
     // One warm worker: a command usually runs one program at a time, and starting more
     // competes for the same cores.
-    pool: () => {
-      prewarmWorkers();
-      return pool!;
-    },
+    pool: () => (pool ??= nodeWorkerPool({ warm: 1 })),
     syncBlobs: { getSync: (d) => store.blobs.getSync(d) },
   };
 }

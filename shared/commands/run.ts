@@ -6,7 +6,7 @@ import { createContainer, getContainer, saveContainer } from '../engine/containe
 import type { ContainerState } from '../engine/container-state.ts';
 import type { ByteReader, ByteWriter } from '../process/stdio.ts';
 import { ExecError } from '../process/exec-error.ts';
-import type { Streams } from '../runtime/container-host.ts';
+import { StartError, type Streams } from '../runtime/container-host.ts';
 import { LocalHandle, type ContainerHandle } from '../runtime/handle.ts';
 import { logLines, type LogEntry } from '../runtime/log.ts';
 import { createOptions } from './containers.ts';
@@ -106,11 +106,10 @@ export async function run(ctx: Ctx): Promise<number> {
   try {
     return await foreground(ctx, state.Id, opts.openStdin ?? false);
   } catch (error) {
-    if (error instanceof FailedPreconditionError && /failed to start container/.test(error.message)) {
-      const s = (await getContainer(e, state.Id).catch(() => undefined))?.state;
+    // As docker run: the daemon's words, and 127/126 for a program that cannot start.
+    if (error instanceof StartError) {
       err(ctx, `layerbox: Error response from daemon: ${error.message}.`);
-      if (opts.autoRemove) await e.write(async () => (await import('../engine/containers.ts')).removeContainer(e, state.Id, { force: true, volumes: true })).catch(() => {});
-      return s?.State.ExitCode || 127;
+      return error.status;
     }
     throw error;
   }

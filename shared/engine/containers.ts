@@ -63,7 +63,8 @@ export async function getContainer(e: Engine, ref: string): Promise<{ state: Con
   throw new NotFoundError(`No such container: ${ref}`);
 }
 
-function mergeEnv(base: string[], extra: string[]): string[] {
+/** `base` with `extra`'s variables set over it (`-e` over the image's ENV). */
+export function mergeEnv(base: readonly string[], extra: readonly string[]): string[] {
   const out = [...base];
   for (const kv of extra) {
     const key = kv.split('=')[0]!;

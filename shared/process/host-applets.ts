@@ -33,7 +33,7 @@ export interface HostAppletContext {
    * Handle signals sent to this process. Without a handler a signal whose default action
    * terminates ends the process at once (its eventual result is ignored).
    */
-  onSignal(handler: (sig: number) => void): void;
+  onSignal(handler: (sig: number) => void, handles?: (sig: number) => boolean): void;
 }
 
 /** Runs the applet to completion; resolves with its exit status. */

@@ -34,6 +34,8 @@ export class Process {
   worker: PooledWorker | null = null;
   server: ChannelServer | null = null;
   signalHandler: ((sig: number) => void) | null = null;
+  /** Which signals the applet handles itself (all when absent); pid 1 gets only those. */
+  handlesSignal: ((sig: number) => boolean) | null = null;
   private resume: (() => void) | null = null;
   private stopped: Promise<void> | null = null;
 

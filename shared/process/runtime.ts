@@ -229,8 +229,11 @@ export class ProcessRuntime {
   /** @internal Deliver a signal with its default action (or the applet's handler). */
   signal(p: Process, sig: number): void {
     if (p.done || sig === 0) return;
+    // A namespace's init has no default actions: a terminating signal reaches pid 1 only
+    // when it handles it (SIGKILL always does), as in a Docker container.
+    const initIgnores = p.pid === 1 && sig !== SIGKILL && this.initIgnoresSignals && defaultAction(sig) === 'terminate';
     if (p.info.kind === 'host' && p.signalHandler && sig !== SIGKILL) {
-      p.signalHandler(sig);
+      if (!initIgnores || p.handlesSignal?.(sig)) p.signalHandler(sig);
       return;
     }
     switch (defaultAction(sig)) {
@@ -243,8 +246,7 @@ export class ProcessRuntime {
         if (p.info.kind === 'wasm') p.stop();
         return;
       case 'terminate':
-        // A namespace's init has no default actions: only a handled signal (or SIGKILL) reaches it.
-        if (p.pid === 1 && sig !== SIGKILL && this.initIgnoresSignals) return;
+        if (initIgnores) return;
         if (p.worker) this.pool.discard(p.worker);
         p.worker = null;
         this.finish(p, { status: 128 + sig, signal: sig });
@@ -550,8 +552,9 @@ export class ProcessRuntime {
       argv: [...p.info.argv], env: [...o.env], cwd: o.cwd,
       stdin: reader(fds[0]), stdout: writer(fds[1], 1), stderr: writer(fds[2], 2), tty,
       pid: p.pid, ppid: o.ppid, cred: p.info.cred, umask: o.umask, fs: this.fs, runtime: this,
-      onSignal: (h) => {
+      onSignal: (h, handles) => {
         p.signalHandler = h;
+        p.handlesSignal = handles ?? null;
       },
     };
     const done = (exit: ExitStatus): void => {

@@ -106,3 +106,28 @@ export function capMemory(b: Uint8Array, maxPages: number): Uint8Array | null {
   out.set(b.subarray(s.end), s.start + header.length + content.length);
   return out;
 }
+
+const CUSTOM_SECTION = 0;
+
+/**
+ * Names listed one per line in a custom section (`layerbox.applets`), read without
+ * compiling the module. A module that is not well-formed lists none: running it is what
+ * reports why.
+ */
+export function sectionNames(b: Uint8Array, name: string): string[] {
+  let list: Section[];
+  try {
+    list = sections(b);
+  } catch {
+    return [];
+  }
+  const dec = new TextDecoder();
+  const out: string[] = [];
+  for (const s of list) {
+    if (s.id !== CUSTOM_SECTION) continue;
+    const [len, at] = readU32(b, s.contentStart);
+    if (dec.decode(b.subarray(at, at + len)) !== name) continue;
+    out.push(...dec.decode(b.subarray(at + len, s.end)).split('\n').map((x) => x.trim()).filter(Boolean));
+  }
+  return out;
+}

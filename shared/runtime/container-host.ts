@@ -1,7 +1,6 @@
-import type { Digest } from '../digest/digest.ts';
 import { FailedPreconditionError, InvalidArgumentError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { containerFs, getContainer, removeContainer, saveContainer } from '../engine/containers.ts';
+import { containerFs, getContainer, mergeEnv, removeContainer, saveContainer } from '../engine/containers.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import { refs } from '../engine/refs.ts';
 import { stackRoot } from '../engine/rootfs.ts';
@@ -11,6 +10,7 @@ import type { Process } from '../process/process.ts';
 import type { ExitStatus } from '../process/process-table.ts';
 import { SIGCONT, SIGKILL, SIGSTOP, signalNumber } from '../process/signals.ts';
 import { NULL_WRITER, type ByteReader, type ByteWriter } from '../process/stdio.ts';
+import { pipe } from '../process/pipe.ts';
 import type { RefUpdate } from '../store/ref-store.ts';
 import { cleanPath } from '../tree/path.ts';
 import { FsDomain } from '../vfs/domain.ts';
@@ -20,6 +20,27 @@ import { logTime, type LogStore } from './log.ts';
 import { Sandbox, type RuntimeHost, type SandboxVolume } from './sandbox.ts';
 import { resolveUser } from './user.ts';
 import { workingSet } from './working-set.ts';
+
+/** Copy a stream into a container's stdin; with `closeAtEnd` its end closes the stdin too. */
+export async function pump(from: ByteReader, to: ByteWriter, closeAtEnd: boolean): Promise<void> {
+  try {
+    for (let chunk = await from.read(); chunk !== null; chunk = await from.read()) await to.write(chunk);
+  } catch {
+    // The container stopped reading (it exited): nothing more to pass on.
+  }
+  if (closeAtEnd) to.close();
+}
+
+/** The container's program could not start; `status` is what Docker's run exits with (127, 126). */
+export class StartError extends FailedPreconditionError {
+  constructor(
+    message: string,
+    readonly status: number,
+    opts?: { cause?: unknown },
+  ) {
+    super(message, opts);
+  }
+}
 
 export interface Streams {
   stdin?: ByteReader;
@@ -58,10 +79,12 @@ export class RunningContainer {
     readonly id: string,
     readonly sandbox: Sandbox,
     readonly init: Process,
-    readonly volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }>,
+    readonly volumes: Array<{ name: string; mount: SandboxVolume }>,
     private readonly state: ContainerState,
     /** Where output goes besides the log: attached clients. */
     private readonly outputs: Set<Streams>,
+    /** The first process's stdin when the container keeps it open (`-i`), for attach. */
+    readonly stdin: ByteWriter | undefined,
     finish: (exit: ExitStatus) => Promise<ContainerExit>,
   ) {
     this.done = init.wait().then(finish);
@@ -102,7 +125,7 @@ export class RunningContainer {
     const vfs = this.sandbox.vfs;
     const c = this.state.Config;
     const user = resolveUser(vfs, opts.user ?? c.User ?? '', 'exec');
-    const env = withDefaults([...(c.Env ?? []), ...(opts.env ?? [])], {
+    const env = withDefaults(mergeEnv(c.Env ?? [], opts.env ?? []), {
       HOSTNAME: c.Hostname ?? '',
       HOME: user.home,
       ...(opts.tty ? { TERM: 'xterm' } : {}),
@@ -192,15 +215,14 @@ export class ContainerHost {
       const empty = !state.Upper.opaque && (await e.trees.dir(state.Upper.tree)).size === 0;
       const root = empty ? state.Lower : await stackRoot(e, state.Lower, state.Upper);
       const rootDomain = await workingSet(e, root, this.runtimeHost.syncBlobs);
-      const volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }> = [];
+      const volumes: Array<{ name: string; mount: SandboxVolume }> = [];
       for (const m of state.Mounts) {
         if (m.Type === 'volume' && m.Name) {
-          const digest = (await e.refs.get(refs.volume(m.Name)))!;
           const v = await getVolume(e, m.Name);
           const domain = await workingSet(e, v.Root, this.runtimeHost.syncBlobs);
-          volumes.push({ name: m.Name, digest, mount: { path: m.Destination, domain, readOnly: !m.RW } });
+          volumes.push({ name: m.Name, mount: { path: m.Destination, domain, readOnly: !m.RW } });
         } else if (m.Type === 'tmpfs') {
-          volumes.push({ name: '', digest: '' as Digest, mount: { path: m.Destination, domain: FsDomain.empty({ mode: 0o1777, uid: 0, gid: 0, mtime: Math.floor(e.now() / 1000) }), readOnly: !m.RW } });
+          volumes.push({ name: '', mount: { path: m.Destination, domain: FsDomain.empty({ mode: 0o1777, uid: 0, gid: 0, mtime: Math.floor(e.now() / 1000) }), readOnly: !m.RW } });
         } else {
           throw new FailedPreconditionError(`bind mount ${m.Source}:${m.Destination}: host folders cannot be mounted into layerbox containers; use a volume (-v name:${m.Destination}) and 'layerbox cp'`);
         }
@@ -224,6 +246,10 @@ export class ContainerHost {
     });
 
     const tty = c.Tty ?? false;
+    // With -i the first process reads a pipe: the starter's stdin feeds it (its end closes
+    // the pipe, as `docker run -i` does), and `attach` can write into it later.
+    const stdin = c.OpenStdin ? pipe() : undefined;
+    if (stdin && attach.stdin) void pump(attach.stdin, stdin.writer, true);
     const outputs = new Set<Streams>();
     if (attach.stdout || attach.stderr) outputs.add(attach);
     const log = (stream: 'stdout' | 'stderr'): ByteWriter => ({
@@ -262,7 +288,7 @@ export class ContainerHost {
         env,
         cwd,
         cred: user.cred,
-        ...(c.OpenStdin && attach.stdin ? { stdin: attach.stdin } : {}),
+        ...(stdin ? { stdin: stdin.reader } : {}),
         stdout: log('stdout'),
         stderr: log('stderr'),
         tty,
@@ -270,11 +296,11 @@ export class ContainerHost {
     } catch (err) {
       const status = err instanceof ExecError ? err.status : 128;
       const message = err instanceof Error ? err.message : String(err);
-      await this.save(state.Id, { Status: 'exited', Running: false, ExitCode: status, Error: message, FinishedAt: e.timestamp() }, sandbox, volumes, false);
-      throw new FailedPreconditionError(`failed to start container ${state.Id.slice(0, 12)}: ${message}`, { cause: err });
+      await this.save(state.Id, { Status: 'exited', Running: false, ExitCode: status, Error: message, FinishedAt: e.timestamp() }, sandbox, volumes, state.HostConfig.AutoRemove ?? false);
+      throw new StartError(`failed to start container ${state.Id.slice(0, 12)}: ${message}`, status, { cause: err });
     }
 
-    const running = new RunningContainer(this, state.Id, sandbox, init, volumes, state, outputs, async (exit) => {
+    const running = new RunningContainer(this, state.Id, sandbox, init, volumes, state, outputs, stdin?.writer, async (exit) => {
       sandbox.runtime.killAll(SIGKILL);
       this.live.delete(state.Id);
       await this.logs.flush(state.Id);
@@ -300,7 +326,7 @@ export class ContainerHost {
     id: string,
     st: Partial<ContainerState['State']> & { OOMKilled?: boolean },
     sandbox: Sandbox,
-    volumes: Array<{ name: string; mount: SandboxVolume; digest: Digest }>,
+    volumes: Array<{ name: string; mount: SandboxVolume }>,
     remove: boolean,
   ): Promise<void> {
     const e = this.engine;

@@ -1,6 +1,6 @@
 import type { ProcessInfo } from '../process/process-table.ts';
 import { SIGCONT, SIGKILL } from '../process/signals.ts';
-import type { ContainerExit, ExecOptions, RunningContainer, Streams } from './container-host.ts';
+import { pump, type ContainerExit, type ExecOptions, type RunningContainer, type Streams } from './container-host.ts';
 
 /** One row of `top` / `ps` inside a container. */
 export interface ProcessRow {
@@ -72,6 +72,8 @@ export class LocalHandle implements ContainerHandle {
   }
   async attach(streams: Streams): Promise<number> {
     const off = this.running.addOutput(streams);
+    // Input goes to the container's open stdin; the client's end does not close it (StdinOnce is off).
+    if (streams.stdin && this.running.stdin) void pump(streams.stdin, this.running.stdin, false);
     try {
       return (await this.running.done).status;
     } finally {

@@ -1,5 +1,6 @@
 import { FsError as VfsFsError } from '../unionfs/fs-error.ts';
 import { host } from '../host.ts';
+import { deviceKind, type DeviceKind } from '../wasi/device-fd.ts';
 import { ExecError } from '../process/exec-error.ts';
 import type { HostAppletContext } from '../process/host-applets.ts';
 import { pipe as processPipe } from '../process/pipe.ts';
@@ -7,6 +8,7 @@ import { BufferedReader, buffered } from '../process/buffered-reader.ts';
 import { BrokenPipeError as ProcessBrokenPipe, EMPTY_READER, NULL_WRITER, type ByteReader, type ByteWriter } from '../process/stdio.ts';
 import { ROOT_INO, type Cred, type FsApi, type Ino, type Stat } from '../vfs/fs-api.ts';
 import { signalName as shellSignalName } from '../shell/signals.ts';
+import { MissingContentError } from '../vfs/source.ts';
 import {
   BrokenPipeError,
   FsError,
@@ -46,16 +48,14 @@ export async function shellApplet(ctx: HostAppletContext): Promise<number> {
     pid: ctx.pid,
     ppid: ctx.ppid,
     umask: ctx.umask,
-    // A shell on a terminal reading its commands there prompts for them.
-    interactive: ctx.tty && !ctx.argv.slice(1).some((a) => a === '-c' || !a.startsWith('-')),
+    terminal: ctx.tty,
     uid: ctx.cred.uid,
   });
-  ctx.onSignal((sig) => {
-    // As the kernel does for a namespace's init: a signal pid 1 does not handle is dropped
-    // (so `docker stop` of `sh -c 'sleep 100'` waits for its grace period, then kills).
-    if (ctx.pid === 1 && !sh.shell.traps.has(shellSignalName(sig) ?? '')) return;
-    sh.kill(sig);
-  });
+  // The shell handles a signal it traps; as pid 1 of a container it gets only those.
+  ctx.onSignal(
+    (sig) => sh.kill(sig),
+    (sig) => sh.shell.traps.has(shellSignalName(sig) ?? ''),
+  );
   return sh.wait();
 }
 
@@ -67,7 +67,7 @@ function shellError(e: unknown, path: string): unknown {
     const code = e.code === 'EPERM' ? 'EACCES' : CODES.has(e.code) ? (e.code as Errno) : 'EINVAL';
     return new FsError(code, path);
   }
-  if (e instanceof Error && e.name === 'MissingContentError') return new FsError('EIO', path);
+  if (e instanceof MissingContentError) return new FsError('EIO', path);
   return e;
 }
 
@@ -132,7 +132,7 @@ class FileHandle implements OpenFile, ByteReader, ByteWriter {
  */
 class DeviceHandle implements OpenFile, ByteReader, ByteWriter {
   constructor(
-    private readonly kind: 'null' | 'zero' | 'full' | 'random' | 'tty',
+    private readonly kind: DeviceKind,
     private readonly terminal: ByteWriter | undefined,
   ) {}
   async read(max = 65536): Promise<Uint8Array | null> {
@@ -150,13 +150,6 @@ class DeviceHandle implements OpenFile, ByteReader, ByteWriter {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-function deviceKind(st: Stat): DeviceHandle['kind'] | undefined {
-  const { major = 0, minor = 0 } = st.rdev ?? {};
-  if (major === 1) return ({ 3: 'null', 5: 'zero', 7: 'full', 8: 'random', 9: 'random' } as const)[minor as 3 | 5 | 7 | 8 | 9];
-  if (major === 5 || major === 136) return 'tty';
-  return undefined;
 }
 
 function fileStat(s: Stat): FileStat {
@@ -295,7 +288,7 @@ class ContainerShellFs implements ShellFs {
       const existing = this.statOf(path, true);
       if (existing?.type === 'char') {
         const st = this.fs.stat(this.fs.lookup(this.cred, ROOT_INO, path, true));
-        const kind = deviceKind(st);
+        const kind = deviceKind(st.rdev?.major ?? 0, st.rdev?.minor ?? 0);
         if (!kind) throw new FsError('EIO', path);
         if (!this.fs.access(this.cred, st.ino, write ? 2 : 4)) throw new FsError('EACCES', path);
         return new DeviceHandle(kind, this.terminal);

@@ -27,10 +27,10 @@ export interface ShellStartOptions {
   /** File-creation mask (default 0o022). */
   umask?: number;
   /**
-   * Reading commands from a terminal: prompts (PS1, PS2) go to stderr before each line,
-   * as `docker run -it box sh` shows them.
+   * stdin and stderr are a terminal. A shell that then reads its commands from stdin (or
+   * is given -i) is interactive: it prompts with PS1/PS2, as `docker run -it box sh` shows.
    */
-  interactive?: boolean;
+  terminal?: boolean;
   /** For the prompt's `\\$`: `#` for root. */
   uid?: number;
 }
@@ -77,7 +77,7 @@ export function createShell(host: ShellHost, options: ShellStartOptions): Shell 
  */
 export function runShell(host: ShellHost, argv: string[], options: ShellStartOptions): ShellProcess {
   const sh = createShell(host, options);
-  const done = main(sh, argv.map(fromHost), options.interactive ? { uid: options.uid ?? 0 } : undefined);
+  const done = main(sh, argv.map(fromHost), { terminal: options.terminal ?? false, uid: options.uid ?? 0 });
   return {
     shell: sh,
     pid: sh.pid,
@@ -89,13 +89,18 @@ export function runShell(host: ShellHost, argv: string[], options: ShellStartOpt
   };
 }
 
-async function main(sh: Shell, argv: string[], interactive?: { uid: number }): Promise<number> {
+interface Terminal {
+  terminal: boolean;
+  uid: number;
+}
+
+async function main(sh: Shell, argv: string[], tty: Terminal): Promise<number> {
   sh.arg0 = argv[0] ?? 'sh';
   sh.appletName = baseName(sh.arg0);
   let status: number;
   let runTrap = true;
   try {
-    status = await start(sh, argv, interactive);
+    status = await start(sh, argv, tty);
   } catch (e) {
     try {
       const r = sh.exitStatusOf(e);
@@ -118,11 +123,12 @@ function baseName(p: string): string {
 }
 
 /** Parses the shell's own options, then runs -c text, a script file, or stdin. */
-async function start(sh: Shell, argv: string[], interactive?: { uid: number }): Promise<number> {
+async function start(sh: Shell, argv: string[], tty: Terminal): Promise<number> {
   let i = 1;
   let command: string | null = null;
   let wantCommand = false;
   let readStdin = false;
+  let interactiveFlag = false;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
     if (a[0] !== '-' && a[0] !== '+') break;
@@ -135,7 +141,8 @@ async function start(sh: Shell, argv: string[], interactive?: { uid: number }): 
       const c = a[k]!;
       if (c === 'c') wantCommand = true;
       else if (c === 's') readStdin = true;
-      else if (c === 'i' || c === 'l') continue;
+      else if (c === 'i') interactiveFlag = true;
+      else if (c === 'l') continue;
       else if (c === 'o') {
         const name = argv[++i];
         const idx = OPTION_TABLE.findIndex(([, n]) => n && n === name);
@@ -187,7 +194,7 @@ async function start(sh: Shell, argv: string[], interactive?: { uid: number }): 
   }
   sh.options.stdin = true;
   sh.params = argv.slice(i);
-  return runStream(sh, interactive);
+  return runStream(sh, tty.terminal || interactiveFlag ? { uid: tty.uid } : undefined);
 }
 
 /** PS1/PS2 with the escapes busybox's prompt knows best: \w, \W, \$, \u, \h. */

@@ -14,9 +14,11 @@ import { filestatOf, type Filestat } from './structs.ts';
 import type { ProcessState } from './system.ts';
 import { timesOf } from './times.ts';
 
-type Kind = 'null' | 'zero' | 'full' | 'random' | 'tty';
+export type DeviceKind = 'null' | 'zero' | 'full' | 'random' | 'tty';
+type Kind = DeviceKind;
 
-function kindOf(major: number, minor: number): Kind | null {
+/** What a character device's numbers stand for (the shell's redirections use it too). */
+export function deviceKind(major: number, minor: number): Kind | null {
   if (major === 1) return ({ 3: 'null', 5: 'zero', 7: 'full', 8: 'random', 9: 'random' } as Record<number, Kind>)[minor] ?? null;
   if ((major === 5 && (minor === 0 || minor === 1)) || major === 136) return 'tty';
   return null;
@@ -25,7 +27,7 @@ function kindOf(major: number, minor: number): Kind | null {
 export class DeviceFd extends HostFd {
   /** A device fd for a character-device inode, or null when nothing stands behind it (ENXIO). */
   static open(proc: ProcessState, ino: Ino, st: Stat, rights: bigint, fdflags: number): DeviceFd | null {
-    const kind = kindOf(st.rdev?.major ?? 0, st.rdev?.minor ?? 0);
+    const kind = deviceKind(st.rdev?.major ?? 0, st.rdev?.minor ?? 0);
     if (kind === null || (kind === 'tty' && !proc.terminal)) return null;
     // A terminal cannot seek, so isatty() holds for it and for nothing else.
     const mask = kind === 'tty' ? FILE_RIGHTS & ~(RIGHTS.FD_SEEK | RIGHTS.FD_TELL) : FILE_RIGHTS;

@@ -193,6 +193,20 @@ describe('run, as Docker runs it', () => {
     ], (i) => (i === 0 ? 'code' : i === 3 ? 'lines' : 'all'));
   });
 
+  test('attach feeds an open stdin; exec -e overrides the container\'s environment', async () => {
+    // Docker's attach may print the output or lose it to a race with the exit; the log
+    // and the status are what must agree. layerbox's attach shows the output.
+    const r = await both([
+      { args: ['run', '-d', '-i', '-e', 'A=1', '--name', 'NAME', 'IMG', 'sh', '-c', 'read x; echo "got $x $A"'] },
+      { args: ['exec', '-e', 'A=2', 'NAME', 'sh', '-c', 'echo "$A"'] },
+      { args: ['attach', 'NAME'], stdin: 'hello\n' },
+      { args: ['wait', 'NAME'] },
+      { args: ['logs', 'NAME'] },
+    ], (i) => (i === 0 || i === 2 ? 'code' : 'all'));
+    expect(r[2]!.layerbox.stdout).toBe('got hello 1\n');
+    expect(r[4]!.layerbox.stdout).toBe('got hello 1\n');
+  });
+
   test('a trapped SIGTERM lets pid 1 exit on its own terms', async () => {
     await both([
       { args: ['run', '-d', '--name', 'NAME', 'IMG', 'sh', '-c', 'trap "echo bye; exit 3" TERM; while true; do sleep 0.1; done'] },

@@ -9,7 +9,7 @@ import { MutableDir, EMPTY_META } from '../../../shared/tree/mutable.ts';
 import { build } from '../../../shared/build/builder.ts';
 import { MemoryContext } from '../../../shared/build/context.ts';
 import { boxRecipe } from '../../../wasm/images/box.ts';
-import { sectionNames } from '../../../shared/util/wasm-sections.ts';
+import { sectionNames } from '../../../shared/process/wasm-binary.ts';
 
 /** A valid empty wasm module carrying a `layerbox.applets` custom section. */
 function moduleWithApplets(names: string[]): Uint8Array {
