@@ -8,6 +8,7 @@ import { Mutex } from '../../shared/util/mutex.ts';
 import { fsyncDir, fsyncPath } from './durability.ts';
 import { FsBlobStore, type FsBlobStoreOptions } from './fs-blob-store.ts';
 import { FsRefStore } from './fs-ref-store.ts';
+import { FsVolatileRecords } from './fs-volatile-records.ts';
 import { LAYOUT_ENTRIES, LAYOUT_VERSION, StoreLayout } from './layout.ts';
 import { folderLock, type LockWaitOptions, type ProcessLock } from './process-lock.ts';
 import { isMissing, removeStaleTemp, tempName } from './temp-file.ts';
@@ -28,6 +29,7 @@ export interface FsStoreOptions extends FsBlobStoreOptions, LockWaitOptions {}
 export class FsStore implements Store {
   readonly blobs: FsBlobStore;
   readonly refs: FsRefStore;
+  readonly volatile: FsVolatileRecords;
   readonly location: string;
   private readonly mutex = new Mutex();
   /** Whether this store holds the process lock. */
@@ -41,6 +43,7 @@ export class FsStore implements Store {
     this.location = layout.root;
     this.blobs = new FsBlobStore(layout, opts);
     this.refs = new FsRefStore(layout, (fn) => (this.held ? fn() : this.lock(fn)));
+    this.volatile = new FsVolatileRecords(layout);
   }
 
   lock<T>(fn: () => Promise<T>): Promise<T> {

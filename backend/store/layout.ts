@@ -10,12 +10,13 @@ import { digestHex } from '../../shared/digest/digest.ts';
  *   refs.json          every ref, replaced as a whole by rename
  *   blobs/sha256/<hex> immutable blob files, mode 0444
  *   tmp/               staged blobs and ref files being written, named after their owner process
+ *   volatile/<ns>/<key> records that need no durability barrier (a --rm container's state)
  */
 export const LAYOUT_VERSION = 1;
 
 /** Entries a store root may hold; an unknown entry means the folder is not ours. */
 /** `containers/` holds running containers' logs (Docker's json-file), outside the content-addressed store. */
-export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers']);
+export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers', 'volatile']);
 
 export class StoreLayout {
   readonly root: string;
@@ -24,6 +25,7 @@ export class StoreLayout {
   readonly blobsDir: string;
   readonly sha256Dir: string;
   readonly tmpDir: string;
+  readonly volatileDir: string;
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -32,6 +34,7 @@ export class StoreLayout {
     this.blobsDir = join(this.root, 'blobs');
     this.sha256Dir = join(this.blobsDir, 'sha256');
     this.tmpDir = join(this.root, 'tmp');
+    this.volatileDir = join(this.root, 'volatile');
   }
 
   blobPath(d: Digest): string {

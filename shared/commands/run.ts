@@ -6,7 +6,7 @@ import { createContainer, getContainer, saveContainer } from '../engine/containe
 import type { ContainerState } from '../engine/container-state.ts';
 import type { ByteReader, ByteWriter } from '../process/stdio.ts';
 import { ExecError } from '../process/exec-error.ts';
-import { StartError, type Streams } from '../runtime/container-host.ts';
+import { StartError, type ContainerHost, type RunningContainer, type Streams } from '../runtime/container-host.ts';
 import { LocalHandle, type ContainerHandle } from '../runtime/handle.ts';
 import { logLines, type LogEntry } from '../runtime/log.ts';
 import { createOptions } from './containers.ts';
@@ -66,9 +66,9 @@ async function handleOf(ctx: Ctx, ref: string): Promise<{ state: ContainerState;
  * Run a created container in the foreground: output to the terminal, Ctrl-C passed on,
  * exit status of its first process returned.
  */
-async function foreground(ctx: Ctx, id: string, interactive: boolean): Promise<number> {
+async function foreground(ctx: Ctx, begin: (host: ContainerHost, streams: Streams) => Promise<RunningContainer>, interactive: boolean): Promise<number> {
   const c = await control(ctx);
-  const running = await c.host.start(id, terminal(ctx, interactive));
+  const running = await begin(c.host, terminal(ctx, interactive));
   const unserve = c.serve(running);
   let brokenPipe = false;
   const off = c.onInterrupt((sig) => {
@@ -97,14 +97,14 @@ export async function run(ctx: Ctx): Promise<number> {
   const detach = ctx.flags.bool('detach');
   if (detach && opts.autoRemove === undefined) opts.autoRemove = false;
   await ensureImage(e, opts.image);
-  const state = await e.write(() => createContainer(e, opts));
   if (detach) {
+    const state = await e.write(() => createContainer(e, opts));
     await c.startDetached(state.Id);
     out(ctx, state.Id);
     return 0;
   }
   try {
-    return await foreground(ctx, state.Id, opts.openStdin ?? false);
+    return await foreground(ctx, (host, streams) => host.run(opts, streams), opts.openStdin ?? false);
   } catch (error) {
     // As docker run: the daemon's words, and 127/126 for a program that cannot start.
     if (error instanceof StartError) {
@@ -127,7 +127,7 @@ export async function start(ctx: Ctx): Promise<number> {
         if (!attach) out(ctx, ref);
         continue;
       }
-      if (attach) return await foreground(ctx, state.Id, ctx.flags.bool('interactive') && (state.Config.OpenStdin ?? false));
+      if (attach) return await foreground(ctx, (host, streams) => host.start(state.Id, streams), ctx.flags.bool('interactive') && (state.Config.OpenStdin ?? false));
       await c.startDetached(state.Id);
       out(ctx, ref);
     } catch (error) {

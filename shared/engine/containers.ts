@@ -1,4 +1,3 @@
-import type { Digest } from '../digest/digest.ts';
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors.ts';
 import type { ContainerConfig } from '../image/config.ts';
 import { MutableDir, EMPTY_META } from '../tree/mutable.ts';
@@ -10,7 +9,8 @@ import type { Engine } from './engine.ts';
 import { getImage } from './images.ts';
 import { imageRootfs } from './rootfs.ts';
 import { randomId, randomName } from './names.ts';
-import { refs, PREFIX } from './refs.ts';
+import { refs } from './refs.ts';
+import { deleteContainer, readContainer, readContainers, writeContainer, type ContainerRecord } from './container-records.ts';
 import { ZERO_TIME, type ContainerState, type MountPoint, canRemove } from './container-state.ts';
 import { checkVolumeName, newVolume, getVolume, type VolumeRecord } from './volumes.ts';
 
@@ -41,23 +41,21 @@ export interface CreateOptions {
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export async function listContainers(e: Engine): Promise<ContainerState[]> {
-  const out: ContainerState[] = [];
-  for (const [, d] of await e.refs.list(PREFIX.container)) out.push(await e.readJson<ContainerState>(d, 'container'));
+  const out = (await readContainers(e)).map((r) => r.state);
   return out.sort((a, b) => b.Created.localeCompare(a.Created));
 }
 
 /** Find a container by full ID, name, or unique ID prefix. */
-export async function getContainer(e: Engine, ref: string): Promise<{ state: ContainerState; digest: Digest }> {
-  const byId = await e.refs.get(refs.container(ref));
-  if (byId) return { state: await e.readJson<ContainerState>(byId, `container ${ref}`), digest: byId };
-  const all = await e.refs.list(PREFIX.container);
+export async function getContainer(e: Engine, ref: string): Promise<ContainerRecord> {
+  const byId = await readContainer(e, ref);
+  if (byId) return byId;
+  const all = await readContainers(e);
   const name = ref.replace(/^\//, '');
-  const states = await Promise.all(all.map(async ([, d]) => ({ d, s: await e.readJson<ContainerState>(d, 'container') })));
-  const named = states.find((x) => x.s.Name === '/' + name);
-  if (named) return { state: named.s, digest: named.d };
+  const named = all.find((x) => x.state.Name === '/' + name);
+  if (named) return named;
   if (/^[0-9a-f]+$/.test(ref)) {
-    const m = states.filter((x) => x.s.Id.startsWith(ref));
-    if (m.length === 1) return { state: m[0]!.s, digest: m[0]!.d };
+    const m = all.filter((x) => x.state.Id.startsWith(ref));
+    if (m.length === 1) return m[0]!;
     if (m.length > 1) throw new InvalidArgumentError(`multiple IDs found with provided prefix: ${ref}`);
   }
   throw new NotFoundError(`No such container: ${ref}`);
@@ -81,6 +79,17 @@ export function mergeEnv(base: readonly string[], extra: readonly string[]): str
  * root, referenced by digest. Caller holds the lock.
  */
 export async function createContainer(e: Engine, opts: CreateOptions): Promise<ContainerState> {
+  const { state, updates } = await newContainer(e, opts);
+  await writeContainer(e, state, updates, null);
+  return state;
+}
+
+/**
+ * A new container's state and the ref updates it needs (its new volumes, the image's
+ * merged root if not cached yet), nothing written: `createContainer` records them,
+ * `ContainerHost.run` records the container already running. Caller holds the lock.
+ */
+export async function newContainer(e: Engine, opts: CreateOptions): Promise<{ state: ContainerState; updates: RefUpdate[] }> {
   const img = await getImage(e, opts.image);
   const ic: ContainerConfig = img.config.config ?? {};
   let name: string;
@@ -233,10 +242,9 @@ export async function createContainer(e: Engine, opts: CreateOptions): Promise<C
       Error: '',
     },
   };
-  const updates: RefUpdate[] = [...cache, { name: refs.container(id), value: await e.putJson(state), expect: null }];
+  const updates: RefUpdate[] = [...cache];
   for (const v of newVolumes) updates.push({ name: refs.volume(v.Name), value: await e.putJson(v), expect: null });
-  await e.commitRefs(updates);
-  return state;
+  return { state, updates };
 }
 
 /** The container's filesystem: its image's merged root under its writable layer. */
@@ -247,9 +255,9 @@ export function containerFs(e: Engine, s: ContainerState): UnionFs {
 /** Store a container's changed state (and writable layer). Caller holds the lock. */
 export async function saveContainer(e: Engine, s: ContainerState, fs?: UnionFs): Promise<ContainerState> {
   const next = fs ? { ...s, Upper: await fs.upper.persist(e.trees) } : s;
-  const cur = await e.refs.get(refs.container(s.Id));
+  const cur = await readContainer(e, s.Id);
   if (!cur) throw new NotFoundError(`No such container: ${s.Id}`);
-  await e.commitRefs([{ name: refs.container(s.Id), value: await e.putJson(next), expect: cur }]);
+  await writeContainer(e, next, [], cur.digest);
   return next;
 }
 
@@ -264,7 +272,7 @@ export async function removeContainer(e: Engine, ref: string, opts: { force?: bo
       `You cannot remove a ${state.State.Status} container ${state.Id}. Stop the container before attempting removal or force remove`,
     );
   }
-  const updates: RefUpdate[] = [{ name: refs.container(state.Id), value: null }];
+  const updates: RefUpdate[] = [];
   if (opts.volumes) {
     for (const m of state.Mounts) {
       if (m.Type !== 'volume' || !m.Name) continue;
@@ -274,7 +282,7 @@ export async function removeContainer(e: Engine, ref: string, opts: { force?: bo
       if (v.Anonymous) updates.push({ name: refs.volume(m.Name), value: null });
     }
   }
-  await e.commitRefs(updates);
+  await deleteContainer(e, state, updates);
   return state;
 }
 

@@ -4,7 +4,7 @@ import { chainIds } from '../image/chain.ts';
 import { decodeImageRecord, decodeLayerRecord, type LayerRecord } from '../image/records.ts';
 import type { RefUpdate } from '../store/ref-store.ts';
 import type { DirNode } from '../tree/node.ts';
-import type { ContainerState } from './container-state.ts';
+import { readContainers } from './container-records.ts';
 import type { Engine } from './engine.ts';
 import { PREFIX } from './refs.ts';
 import type { VolumeRecord } from './volumes.ts';
@@ -54,9 +54,8 @@ export async function collectGarbage(e: Engine): Promise<GcResult> {
   for (const [, d] of await e.refs.list(PREFIX.image)) await markImageRecord(d);
   for (const [, d] of await e.refs.list(PREFIX.cache)) await markImageRecord(d);
   for (const [, d] of await e.refs.list(PREFIX.tag)) live.add(d);
-  for (const [, d] of await e.refs.list(PREFIX.container)) {
-    live.add(d);
-    const s = await e.readJson<ContainerState>(d, 'container');
+  for (const { state: s, digest: d } of await readContainers(e)) {
+    if (d) live.add(d);
     await markImageRecord(s.ImageRecord);
     await markTree(s.Lower);
     await markTree(s.Upper);

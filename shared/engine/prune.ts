@@ -2,7 +2,7 @@ import type { Digest } from '../digest/digest.ts';
 import type { RefUpdate } from '../store/ref-store.ts';
 import type { Engine } from './engine.ts';
 import { listImages } from './images.ts';
-import { listContainers } from './containers.ts';
+import { readContainers } from './container-records.ts';
 import { listVolumes } from './volumes.ts';
 import { collectGarbage } from './gc.ts';
 import { PREFIX, refs } from './refs.ts';
@@ -26,11 +26,15 @@ export async function prune(
 ): Promise<PruneResult> {
   const updates: RefUpdate[] = [];
   const out: PruneResult = { containers: [], images: [], volumes: [], cacheEntries: 0, reclaimed: 0 };
-  let containers = await listContainers(e);
+  const records = await readContainers(e);
+  let containers = records.map((r) => r.state);
+  /** Stopped containers whose record is volatile: removed once the refs are committed. */
+  const volatile: string[] = [];
   if (what.containers) {
-    for (const c of containers.filter((c) => !c.State.Running && !c.State.Paused)) {
-      updates.push({ name: refs.container(c.Id), value: null });
-      out.containers.push(c.Id);
+    for (const r of records.filter((r) => !r.state.State.Running && !r.state.State.Paused)) {
+      if (r.digest) updates.push({ name: refs.container(r.state.Id), value: null });
+      else volatile.push(r.state.Id);
+      out.containers.push(r.state.Id);
     }
     containers = containers.filter((c) => !out.containers.includes(c.Id));
   }
@@ -60,6 +64,7 @@ export async function prune(
     }
   }
   if (updates.length) await e.commitRefs(updates);
+  for (const id of volatile) await e.store.volatile?.delete(refs.container(id));
   out.reclaimed = (await collectGarbage(e)).freed;
   return out;
 }

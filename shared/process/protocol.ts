@@ -6,7 +6,9 @@ import type { WasmModule } from './wasm-api.ts';
 
 /** Everything a worker needs to run one process. */
 export interface RunJob {
-  module: WasmModule;
+  /** The program's module: sent the first time this worker runs it, else named by `moduleKey` (module-slots.ts). */
+  module?: WasmModule;
+  moduleKey: string;
   argv: string[];
   env: string[];
   cred: Cred;

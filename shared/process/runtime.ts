@@ -19,6 +19,7 @@ import { ExecError } from './exec-error.ts';
 import { FileReader, FileWriter } from './file-stream.ts';
 import { hostApplets as defaultApplets, type HostAppletContext, type HostAppletRegistry } from './host-applets.ts';
 import { ModuleCache } from './module-cache.ts';
+import type { WasmModule } from './wasm-api.ts';
 import { ProcessTable, type ExitStatus, type ProcessInfo } from './process-table.ts';
 import { ProcFs } from './proc-fs.ts';
 import { Process, type StreamEntry } from './process.ts';
@@ -280,7 +281,7 @@ export class ProcessRuntime {
   }
 
   private digestOf(ino: Ino, bytes: () => Uint8Array): string {
-    const fsd = (this.fs as { contentDigest?(ino: Ino): string | undefined }).contentDigest?.(ino);
+    const fsd = this.fs.contentDigest?.(ino);
     if (fsd) return fsd;
     const st = this.fs.stat(ino);
     const key = `${ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
@@ -345,11 +346,11 @@ export class ProcessRuntime {
       return p;
     }
     if (applet) this.runApplet(p, applet, fds, o);
-    else this.runWasm(p, compiled.module, fds, o);
+    else this.runWasm(p, compiled.module, maxPages === undefined ? digest : `${digest}@${maxPages}`, fds, o);
     return p;
   }
 
-  private runWasm(p: Process, module: RunJob['module'], fds: FdSpec[], o: StartOptions): void {
+  private runWasm(p: Process, module: WasmModule, moduleKey: string, fds: FdSpec[], o: StartOptions): void {
     const stdio = fds.map((f): InheritedFd =>
       f.kind === 'stream' ? { kind: 'stream', stream: { id: f.id, tty: f.entry.tty } } : f,
     ) as RunJob['stdio'];
@@ -371,7 +372,7 @@ export class ProcessRuntime {
     worker.handle.post({
       t: 'run',
       job: {
-        module, argv: p.info.argv as string[], env: o.env, cred: p.info.cred, umask: o.umask, pid: p.pid, ppid: o.ppid,
+        ...(worker.modules.touch(moduleKey) ? {} : { module }), moduleKey, argv: p.info.argv as string[], env: o.env, cred: p.info.cred, umask: o.umask, pid: p.pid, ppid: o.ppid,
         stdio, ...(terminal ? { terminal } : {}), sab: worker.sab, memoryLimit: this.memoryLimit,
       },
     });

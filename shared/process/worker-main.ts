@@ -10,11 +10,17 @@ import { WasiHost, WasiSignal, WASIProcExit } from '../wasi/wasi-host.ts';
 import type { ExitMessage, RunJob, WorkerEndpoint } from './protocol.ts';
 import { remoteSystem } from './remote-system.ts';
 import { SabClient } from './sab-channel.ts';
-import { WA } from './wasm-api.ts';
+import { ModuleSlots } from './module-slots.ts';
+import { WA, type WasmModule } from './wasm-api.ts';
 
 export function workerMain(ep: WorkerEndpoint): void {
+  const modules = new ModuleSlots<WasmModule>();
   ep.onMessage((msg) => {
-    if (msg.t === 'run') ep.post(runJob(ep, msg.job));
+    if (msg.t !== 'run') return;
+    const job = msg.job;
+    modules.touch(job.moduleKey, job.module);
+    const module = modules.get(job.moduleKey);
+    ep.post(module ? runJob(ep, job, module) : { t: 'exit', status: 126, message: `worker lost module ${job.moduleKey}`, positions: [null, null, null] });
   });
 }
 
@@ -25,7 +31,7 @@ function trapSignal(message: string): number {
   return 6; // SIGABRT: `unreachable` is how wasi-libc's abort() ends.
 }
 
-function runJob(ep: WorkerEndpoint, job: RunJob): ExitMessage {
+function runJob(ep: WorkerEndpoint, job: RunJob, module: WasmModule): ExitMessage {
   let host: WasiHost | null = null;
   const memoryBytes = (): number => {
     try {
@@ -47,7 +53,7 @@ function runJob(ep: WorkerEndpoint, job: RunJob): ExitMessage {
       args: job.argv, env: job.env, sys, cred: job.cred, umask: job.umask, stdio: job.stdio,
       ...(job.terminal ? { terminal: job.terminal } : {}),
     });
-    const instance = new WA.Instance(job.module, host.imports());
+    const instance = new WA.Instance(module, host.imports());
     const code = host.start(instance as never);
     return end({ status: code & 0xff });
   } catch (e) {

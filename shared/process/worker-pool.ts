@@ -5,6 +5,7 @@
  * and replaced in the background.
  */
 import type { FromWorker, WorkerHandle } from './protocol.ts';
+import { ModuleSlots } from './module-slots.ts';
 import { createChannelBuffer, DEFAULT_CHANNEL_BYTES } from './sab-channel.ts';
 
 export type WorkerFactory = () => WorkerHandle;
@@ -23,6 +24,8 @@ export class PooledWorker {
   private listener: ((m: FromWorker) => void) | null = null;
   private errorListener: ((e: Error) => void) | null = null;
   dead = false;
+  /** The modules this worker holds (mirrors the worker's own slots). */
+  readonly modules = new ModuleSlots<never>();
 
   constructor(
     readonly handle: WorkerHandle,

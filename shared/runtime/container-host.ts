@@ -1,8 +1,9 @@
 import { FailedPreconditionError, InvalidArgumentError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { containerFs, getContainer, mergeEnv, removeContainer, saveContainer } from '../engine/containers.ts';
+import { containerFs, getContainer, mergeEnv, newContainer, removeContainer, saveContainer, type CreateOptions } from '../engine/containers.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import { refs } from '../engine/refs.ts';
+import { writeContainer } from '../engine/container-records.ts';
 import { stackRoot } from '../engine/rootfs.ts';
 import { getVolume, type VolumeRecord } from '../engine/volumes.ts';
 import { ExecError } from '../process/exec-error.ts';
@@ -176,6 +177,12 @@ export class RunningContainer {
   }
 }
 
+interface Prepared {
+  state: ContainerState;
+  rootDomain: FsDomain;
+  volumes: Array<{ name: string; mount: SandboxVolume }>;
+}
+
 /**
  * The containers this engine process runs. It is the one place that starts a container
  * and takes its changes back; whoever holds it (a foreground `run`, a detached monitor,
@@ -204,36 +211,69 @@ export class ContainerHost {
   async start(ref: string, attach: Streams = {}): Promise<RunningContainer> {
     const e = this.engine;
     // One write: the working set is read while the merged view's directories are still
-    // staged, and the container is recorded as running in the same commit (one durable
-    // barrier per start). A program that then cannot start is recorded as exited.
+    // staged, and the container is recorded as running in the same step. A program that
+    // then cannot start is recorded as exited.
     const prepared = await e.write(async () => {
       const { state } = await getContainer(e, ref);
       if (this.live.has(state.Id) || state.State.Running) {
         throw new FailedPreconditionError(`container ${state.Id.slice(0, 12)} is already running`);
       }
-      // The merged view: the image's root with the container's layer on top.
-      const empty = !state.Upper.opaque && (await e.trees.dir(state.Upper.tree)).size === 0;
-      const root = empty ? state.Lower : await stackRoot(e, state.Lower, state.Upper);
-      const rootDomain = await workingSet(e, root, this.runtimeHost.syncBlobs);
-      const volumes: Array<{ name: string; mount: SandboxVolume }> = [];
-      for (const m of state.Mounts) {
-        if (m.Type === 'volume' && m.Name) {
-          const v = await getVolume(e, m.Name);
-          const domain = await workingSet(e, v.Root, this.runtimeHost.syncBlobs);
-          volumes.push({ name: m.Name, mount: { path: m.Destination, domain, readOnly: !m.RW } });
-        } else if (m.Type === 'tmpfs') {
-          volumes.push({ name: '', mount: { path: m.Destination, domain: FsDomain.empty({ mode: 0o1777, uid: 0, gid: 0, mtime: Math.floor(e.now() / 1000) }), readOnly: !m.RW } });
-        } else {
-          throw new FailedPreconditionError(`bind mount ${m.Source}:${m.Destination}: host folders cannot be mounted into layerbox containers; use a volume (-v name:${m.Destination}) and 'layerbox cp'`);
-        }
-      }
-      const running: ContainerState = {
-        ...state,
-        State: { ...state.State, Status: 'running', Running: true, Paused: false, ExitCode: 0, Error: '', Pid: this.holderPid, StartedAt: e.timestamp() },
-      };
-      await saveContainer(e, running);
-      return { state: running, rootDomain, volumes };
+      return this.prepare(state);
     });
+    return this.launch(prepared, attach);
+  }
+
+  /**
+   * `run`: create a container and start it, recorded once, already running (for `--rm`,
+   * one volatile record written at start and removed at exit).
+   */
+  async run(opts: CreateOptions, attach: Streams = {}): Promise<RunningContainer> {
+    const e = this.engine;
+    const prepared = await e.write(async () => {
+      const { state, updates } = await newContainer(e, opts);
+      // New volumes are read back by the working set: they go in first.
+      if (updates.length) await e.commitRefs(updates);
+      try {
+        return await this.prepare(state, true);
+      } catch (err) {
+        // As create then start: the container stays, created, unless it was to be removed.
+        if (!state.HostConfig.AutoRemove) await writeContainer(e, state, [], null);
+        throw err;
+      }
+    });
+    return this.launch(prepared, attach);
+  }
+
+  /** The container's working sets, and its record as running. Caller holds the lock. */
+  private async prepare(state: ContainerState, isNew = false): Promise<Prepared> {
+    const e = this.engine;
+    // The merged view: the image's root with the container's layer on top.
+    const empty = !state.Upper.opaque && (await e.trees.dir(state.Upper.tree)).size === 0;
+    const root = empty ? state.Lower : await stackRoot(e, state.Lower, state.Upper);
+    const rootDomain = await workingSet(e, root, this.runtimeHost.syncBlobs);
+    const volumes: Array<{ name: string; mount: SandboxVolume }> = [];
+    for (const m of state.Mounts) {
+      if (m.Type === 'volume' && m.Name) {
+        const v = await getVolume(e, m.Name);
+        const domain = await workingSet(e, v.Root, this.runtimeHost.syncBlobs);
+        volumes.push({ name: m.Name, mount: { path: m.Destination, domain, readOnly: !m.RW } });
+      } else if (m.Type === 'tmpfs') {
+        volumes.push({ name: '', mount: { path: m.Destination, domain: FsDomain.empty({ mode: 0o1777, uid: 0, gid: 0, mtime: Math.floor(e.now() / 1000) }), readOnly: !m.RW } });
+      } else {
+        throw new FailedPreconditionError(`bind mount ${m.Source}:${m.Destination}: host folders cannot be mounted into layerbox containers; use a volume (-v name:${m.Destination}) and 'layerbox cp'`);
+      }
+    }
+    const running: ContainerState = {
+      ...state,
+      State: { ...state.State, Status: 'running', Running: true, Paused: false, ExitCode: 0, Error: '', Pid: this.holderPid, StartedAt: e.timestamp() },
+    };
+    if (isNew) await writeContainer(e, running, [], null);
+    else await saveContainer(e, running);
+    return { state: running, rootDomain, volumes };
+  }
+
+  private async launch(prepared: Prepared, attach: Streams): Promise<RunningContainer> {
+    const e = this.engine;
     const { state, rootDomain, volumes } = prepared;
     const c = state.Config;
     const sandbox = await Sandbox.create(e, this.runtimeHost, {
@@ -346,13 +386,11 @@ export class ContainerHost {
         await this.logs.remove(id);
         return;
       }
-      const { state } = await getContainer(e, id);
+      const { state, digest } = await getContainer(e, id);
       const fs = containerFs(e, state);
       if (sandbox.vfs.domain.dirty) await sandbox.vfs.commitTo(fs);
       const next: ContainerState = { ...state, Upper: await fs.upper.persist(e.trees), State: { ...state.State, ...st, Pid: 0 } };
-      const cur = await e.refs.get(refs.container(id));
-      updates.push({ name: refs.container(id), value: await e.putJson(next), ...(cur ? { expect: cur } : {}) });
-      await e.commitRefs(updates);
+      await writeContainer(e, next, updates, digest);
     });
   }
 }

@@ -4,6 +4,7 @@ import type { Entries } from '../tree/directory.ts';
 import type { DirNode } from '../tree/node.ts';
 import { MemorySource, MissingContentError, prefetch, type TreeSource } from '../vfs/index.ts';
 import { FsDomain } from '../vfs/domain.ts';
+import { BlobCache } from './blob-cache.ts';
 
 /**
  * Synchronous reads of stored blobs, for hosts whose storage allows it (files on disk).
@@ -19,19 +20,25 @@ const PREFETCH_BUDGET = 64 * 1024 * 1024;
 
 /** One directory cache per engine: every container of an image shares its listings. */
 const caches = new WeakMap<Engine, MemorySource>();
+/** Contents read synchronously, kept for the next container (programs, mostly). */
+const recent = new WeakMap<Engine, BlobCache>();
 
 class StoreSource implements TreeSource {
   constructor(
     private readonly mem: MemorySource,
     private readonly sync: SyncBlobs | undefined,
+    private readonly recent: BlobCache,
   ) {}
   dir(tree: Digest): Entries {
     return this.mem.dir(tree);
   }
   blob(digest: Digest): Uint8Array {
     if (this.mem.hasBlob(digest)) return this.mem.blob(digest);
-    const b = this.sync?.getSync(digest);
+    let b = this.recent.get(digest);
+    if (b) return b;
+    b = this.sync?.getSync(digest);
     if (!b) throw new MissingContentError(digest, 'file');
+    this.recent.set(digest, b);
     return b;
   }
 }
@@ -47,5 +54,7 @@ export async function workingSet(e: Engine, root: DirNode, sync?: SyncBlobs): Pr
   // Unbounded caches of listings grow with every image run; start over past a size.
   if (mem.blobBytes > 4 * PREFETCH_BUDGET) caches.set(e, (mem = new MemorySource()));
   const pre = await prefetch(e.trees, root, { budget: sync ? 0 : PREFETCH_BUDGET }, mem);
-  return FsDomain.fromTree(root, new StoreSource(mem, sync), { links: pre.links, usage: pre.usage });
+  let cache = recent.get(e);
+  if (!cache) recent.set(e, (cache = new BlobCache()));
+  return FsDomain.fromTree(root, new StoreSource(mem, sync, cache), { links: pre.links, usage: pre.usage });
 }

@@ -5,6 +5,7 @@ import { DigestMismatchError, DataLossError, FailedPreconditionError, NotFoundEr
 import type { BlobStore } from './blob-store.ts';
 import type { RefStore, RefUpdate } from './ref-store.ts';
 import type { Store } from './store.ts';
+import { MemoryVolatileRecords } from './volatile-records.ts';
 import { Mutex } from '../util/mutex.ts';
 import { concatBytes } from '../util/bytes.ts';
 
@@ -100,6 +101,7 @@ export class MemoryRefStore implements RefStore {
 export class MemoryStore implements Store {
   readonly blobs = new MemoryBlobStore();
   readonly refs = new MemoryRefStore();
+  readonly volatile = new MemoryVolatileRecords();
   readonly location = 'memory';
   private readonly mutex = new Mutex();
   lock<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import type { BlobStore } from './blob-store.ts';
 import type { RefStore, RefUpdate } from './ref-store.ts';
+import type { VolatileRecords } from './volatile-records.ts';
 
 /**
  * One layerbox store: blobs, refs and a writer lock. Mutating operations run inside
@@ -11,6 +12,8 @@ export interface Store {
   readonly refs: RefStore;
   /** Run `fn` holding the store's exclusive writer lock. */
   lock<T>(fn: () => Promise<T>): Promise<T>;
+  /** Optional: records that need no durability barrier (see volatile-records.ts). */
+  readonly volatile?: VolatileRecords;
   /** Where the store lives, for messages (`memory`, a folder path, `indexeddb:name`). */
   readonly location: string;
   /**

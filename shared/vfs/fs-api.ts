@@ -108,6 +108,8 @@ export interface FsApi {
   /** Release a reference taken by `open`. */
   close(ino: Ino): void;
   read(ino: Ino, offset: number, length: number): Uint8Array;
+  /** Optional: the content digest of a file unchanged since it came from the store. */
+  contentDigest?(ino: Ino): string | undefined;
   /**
    * Write at `offset` (the caller computes append offsets), growing the file. Returns bytes
    * written. With the writer's `cred`, a write by anyone but root clears setuid (and

@@ -1,3 +1,4 @@
+import type { Digest } from '../digest/digest.ts';
 import { host } from '../host.ts';
 import type { DirNode } from '../tree/node.ts';
 import { cleanPath } from '../tree/path.ts';
@@ -432,6 +433,17 @@ export class Vfs implements FsApi {
     const i = this.get(ino);
     if (i.opens > 0) i.opens--;
     i.domain.maybeFree(i);
+  }
+
+  /**
+   * The digest of a file's contents while it is unchanged from the store, without
+   * reading it: programs are compiled once per content, so starting one from a lower
+   * layer costs no read and no hash.
+   */
+  contentDigest(ino: Ino): Digest | undefined {
+    const i = this.get(ino);
+    if (i.type !== 'file' || i.synthPath !== undefined || i.flags & DIRTY_DATA) return undefined;
+    return i.size === 0 ? undefined : i.digest;
   }
 
   read(ino: Ino, offset: number, length: number): Uint8Array {

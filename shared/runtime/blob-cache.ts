@@ -1,0 +1,37 @@
+import type { Digest } from '../digest/digest.ts';
+
+/**
+ * Recently read file contents, by digest, within a byte budget (least recently used
+ * go first). Contents are immutable, so an entry never goes stale; keeping programs
+ * here means the next container to run one reads nothing from disk. Files larger than
+ * `maxEntry` are not kept: they are data, read once.
+ */
+export class BlobCache {
+  private readonly entries = new Map<Digest, Uint8Array>();
+  private bytes = 0;
+
+  constructor(
+    readonly budget = 32 * 1024 * 1024,
+    readonly maxEntry = 4 * 1024 * 1024,
+  ) {}
+
+  get(d: Digest): Uint8Array | undefined {
+    const b = this.entries.get(d);
+    if (b) {
+      this.entries.delete(d);
+      this.entries.set(d, b);
+    }
+    return b;
+  }
+
+  set(d: Digest, b: Uint8Array): void {
+    if (b.length > this.maxEntry || this.entries.has(d)) return;
+    this.entries.set(d, b);
+    this.bytes += b.length;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(k);
+      this.bytes -= v.length;
+    }
+  }
+}
