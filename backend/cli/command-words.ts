@@ -30,3 +30,36 @@ const BULK = new Set(['build', 'builder-build', 'image-build', 'load', 'image-lo
 export function isBulk(key: string): boolean {
   return BULK.has(key);
 }
+
+/** `run` and `start` flags that take a value, so the image (where run's own flags end) can be found. */
+const RUN_VALUE_FLAGS = new Set([
+  '-e', '--env', '--env-file', '-v', '--volume', '-w', '--workdir', '-u', '--user', '--name', '-m', '--memory',
+  '--entrypoint', '-h', '--hostname', '--mount', '--stop-signal', '--stop-timeout', '-l', '--label', '--platform',
+  '--network', '--restart', '--cidfile', '--detach-keys', '--pull', '--log-driver', '--log-opt',
+]);
+
+/**
+ * Whether the command runs a program in this process: `run` without `-d`, `start -a`.
+ * Flags are read only up to the image (run) or the first container (start).
+ */
+export function runsProgramHere(argv: readonly string[]): boolean {
+  const key = commandKey(argv);
+  const run = key === 'run' || key === 'container-run';
+  const start = key === 'start' || key === 'container-start';
+  if (!run && !start) return false;
+  const word = argv.indexOf(run ? 'run' : 'start');
+  let attach = false;
+  for (let i = word + 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--' || !a.startsWith('-')) break;
+    if (RUN_VALUE_FLAGS.has(a)) {
+      i++;
+      continue;
+    }
+    const long = a.startsWith('--') ? a.slice(2).split('=')[0]! : undefined;
+    const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : 'true';
+    if (run && (long === 'detach' ? value !== 'false' : long === undefined && a.slice(1).includes('d'))) return false;
+    if (start && (long === 'attach' ? value !== 'false' : long === undefined && a.slice(1).includes('a'))) attach = true;
+  }
+  return run || attach;
+}

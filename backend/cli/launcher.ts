@@ -11,7 +11,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
-import { commandKey } from './command-words.ts';
+import { startEarlyWorker } from '../process/early-worker.ts';
+import { commandKey, runsProgramHere } from './command-words.ts';
 
 declare const BUNDLE_HASH: string;
 
@@ -59,10 +60,13 @@ function writeCache(dir: string, name: string, data: Buffer): void {
 }
 
 function main(): void {
+  const argv = process.argv.slice(2);
+  // A command that runs a program here boots its process worker first, alongside the rest.
+  if (!process.env.LAYERBOX_PROCESS_WORKER && runsProgramHere(argv)) startEarlyWorker(join(__dirname, 'process-worker.js'));
   const source = readFileSync(BUNDLE, 'latin1');
   const dir = cacheDir(process.env);
   // Each command compiles its own set of functions as it runs, so each gets its own cache.
-  const name = `${BUNDLE_HASH}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2)) || 'none'}.bin`;
+  const name = `${BUNDLE_HASH}-${process.version}-${process.arch}-${commandKey(argv) || 'none'}.bin`;
   const cachedData = readCache(dir && join(dir, name));
   // The wrapper is part of the cached source: it must not change between runs.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {

@@ -6,11 +6,12 @@
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerHandle } from '../../shared/process/protocol.ts';
 import { WorkerPool, type WorkerFactory, type WorkerPoolOptions } from '../../shared/process/worker-pool.ts';
+import { takeEarlyWorker } from './early-worker.ts';
 import { processWorkerScript, type WorkerScript } from './worker-script.ts';
 
 export function nodeWorkerFactory(script: WorkerScript): WorkerFactory {
   return (): WorkerHandle => {
-    const w = script.kind === 'file' ? new Worker(script.path) : new Worker(script.code, { eval: true });
+    const w = (script.kind === 'file' && takeEarlyWorker(script.path)) || (script.kind === 'file' ? new Worker(script.path) : new Worker(script.code, { eval: true }));
     w.unref();
     let onError: ((e: Error) => void) | null = null;
     let terminated = false;

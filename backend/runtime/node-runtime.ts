@@ -9,9 +9,9 @@ let pool: Promise<WorkerPool> | undefined;
 export function nodeRuntimeHost(store: FsStore): RuntimeHost {
   return {
     // One pool per Node process, started on first use (a CLI that runs nothing starts no workers).
-    // One warm worker: a command usually runs one program at a time, and starting more
-    // competes for the same cores.
-    pool: () => (pool ??= nodeWorkerPool({ warm: 1 })),
+    // One warm worker, and more only when programs run at once: a command usually runs
+    // one program at a time, and booting a spare competes with it for the same cores.
+    pool: () => (pool ??= nodeWorkerPool({ warm: 1, refill: false })),
     syncBlobs: { getSync: (d) => store.blobs.getSync(d) },
   };
 }

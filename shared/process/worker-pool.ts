@@ -17,6 +17,13 @@ export interface WorkerPoolOptions {
   maxIdle?: number;
   /** Bytes of each worker's channel buffer (largest single answer). Default 1 MiB. */
   channelBytes?: number;
+  /**
+   * Whether a worker taken by a process is replaced at once, keeping `warm` idle. Default
+   * true. Without, more workers start only when more processes run at once, and finished
+   * ones are kept (up to `maxIdle`): a command-line process that runs one program boots
+   * one worker, not two, on cores it shares with that program.
+   */
+  refill?: boolean;
 }
 
 /** A worker lent to one process. */
@@ -52,6 +59,7 @@ export class WorkerPool {
   private readonly channelBytes: number;
   private closed = false;
   private created = 0;
+  private readonly refills: boolean;
 
   constructor(
     private readonly factory: WorkerFactory,
@@ -60,6 +68,7 @@ export class WorkerPool {
     this.warm = opts.warm ?? 2;
     this.maxIdle = Math.max(this.warm, opts.maxIdle ?? 4);
     this.channelBytes = opts.channelBytes ?? DEFAULT_CHANNEL_BYTES;
+    this.refills = opts.refill ?? true;
   }
 
   /** Workers started so far (for tests and benchmarks). */
@@ -88,9 +97,13 @@ export class WorkerPool {
     w ??= this.make();
     this.lent.add(w);
     w.handle.busy?.(true);
-    // Refill after the caller has posted its job.
-    if (this.idle.length < this.warm) queueMicrotask(() => this.prewarm());
+    if (this.idle.length < this.warm) this.refill();
     return w;
+  }
+
+  /** Replace taken workers, after the caller has posted its job. */
+  private refill(): void {
+    if (this.refills) queueMicrotask(() => this.prewarm());
   }
 
   /** Give back a worker whose process ended normally. */
@@ -111,7 +124,7 @@ export class WorkerPool {
     w.listen(null, null);
     w.dead = true;
     w.handle.terminate();
-    if (!this.closed) queueMicrotask(() => this.prewarm());
+    if (!this.closed) this.refill();
   }
 
   /** Terminate every worker, idle or running a process (their processes never report back). */
