@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { startEarlyWorker } from '../process/early-worker.ts';
 import { commandKey, runsProgramHere } from './command-words.ts';
+import { commandRoot, runViaService, startService } from '../service/service-client.ts';
+import { serviceEnabled } from '../service/service-socket.ts';
 
 declare const BUNDLE_HASH: string;
 
@@ -59,8 +61,25 @@ function writeCache(dir: string, name: string, data: Buffer): void {
   }
 }
 
-function main(): void {
+/**
+ * A command goes to its store's engine service when one runs; else it runs here, and
+ * starts the service for the commands after it.
+ */
+async function launch(): Promise<void> {
   const argv = process.argv.slice(2);
+  const internal = argv[0] === '__monitor' || argv[0] === '__engine';
+  if (internal || !serviceEnabled(process.env)) return main(argv);
+  const root = commandRoot(argv, process.env);
+  const r = await runViaService(root, argv, BUNDLE_HASH);
+  if (typeof r === 'number') {
+    process.stdout.write('', () => process.exit(r));
+    return;
+  }
+  process.once('exit', () => startService(__filename, root, BUNDLE_HASH));
+  main(argv);
+}
+
+function main(argv: string[]): void {
   // A command that runs a program here boots its process worker first, alongside the rest.
   if (!process.env.LAYERBOX_PROCESS_WORKER && runsProgramHere(argv)) startEarlyWorker(join(__dirname, 'process-worker.js'));
   const source = readFileSync(BUNDLE, 'latin1');
@@ -86,4 +105,4 @@ function main(): void {
   run(mod.exports, require, mod, BUNDLE, __dirname);
 }
 
-main();
+void launch();

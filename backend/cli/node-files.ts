@@ -11,12 +11,23 @@ import { InvalidArgumentError, NotFoundError } from '../../shared/errors.ts';
 import { FsContext } from '../adapters/fs-context.ts';
 import { filesOfFolder } from '../adapters/fs-layout.ts';
 
-/** The user's files, for the CLI running in Node. */
+/**
+ * The user's files, for the CLI running in Node. Relative paths are taken from `dir`,
+ * the user's working directory (an engine service serves commands from many), while
+ * messages name paths as the user gave them.
+ */
 export class NodeFiles implements HostFiles {
-  constructor(private readonly stdin: () => ByteStream) {}
+  constructor(
+    private readonly stdin: () => ByteStream,
+    private readonly dir: string = process.cwd(),
+  ) {}
 
   cwd(): string {
-    return process.cwd();
+    return this.dir;
+  }
+
+  private abs(path: string): string {
+    return resolve(this.dir, path);
   }
 
   async buildContext(path: string): Promise<BuildContext> {
@@ -24,39 +35,41 @@ export class NodeFiles implements HostFiles {
       const { TarContext } = await import('../adapters/tar-context.ts');
       return TarContext.read(this.stdin());
     }
-    const st = await stat(path).catch(() => undefined);
+    const st = await stat(this.abs(path)).catch(() => undefined);
     if (!st) throw new NotFoundError(`unable to prepare context: path "${path}" not found`);
-    if (!st.isDirectory()) throw new InvalidArgumentError(`unable to prepare context: context must be a directory: ${resolve(path)}`);
-    return new FsContext(resolve(path));
+    if (!st.isDirectory()) throw new InvalidArgumentError(`unable to prepare context: context must be a directory: ${this.abs(path)}`);
+    return new FsContext(this.abs(path));
   }
 
   async isDirectory(path: string): Promise<boolean> {
-    return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+    return (await stat(this.abs(path)).catch(() => undefined))?.isDirectory() ?? false;
   }
 
   async exists(path: string): Promise<boolean> {
-    return (await lstat(path).catch(() => undefined)) !== undefined;
+    return (await lstat(this.abs(path)).catch(() => undefined)) !== undefined;
   }
 
   async readFile(path: string): Promise<Uint8Array> {
     try {
-      return await readFile(path);
+      return await readFile(this.abs(path));
     } catch (err) {
       throw new NotFoundError(`open ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
     }
   }
 
   read(path: string): ByteStream {
+    const abs = this.abs(path);
     return (async function* () {
-      const st = await stat(path).catch(() => undefined);
+      const st = await stat(abs).catch(() => undefined);
       if (!st) throw new NotFoundError(`open ${path}: no such file or directory`);
       if (st.isDirectory()) throw new InvalidArgumentError(`read ${path}: is a directory`);
-      yield* createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+      yield* createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
     })();
   }
 
   /** Whole or nothing: write beside the target, then rename over it. */
-  async write(path: string, data: ByteStream): Promise<number> {
+  async write(userPath: string, data: ByteStream): Promise<number> {
+    const path = this.abs(userPath);
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     let n = 0;
     try {
@@ -78,16 +91,16 @@ export class NodeFiles implements HostFiles {
   }
 
   layoutFiles(dir: string) {
-    return filesOfFolder(dir);
+    return filesOfFolder(this.abs(dir));
   }
 
   async *entries(path: string, name: string): AsyncIterable<TarWriteEntry> {
     const top = path.endsWith('/.') ? path.slice(0, -2) : path;
-    yield* walk(top, name);
+    yield* walk(this.abs(top), name);
   }
 
   async extract(dir: string, entries: AsyncIterable<TarWriteEntry>): Promise<void> {
-    const root = resolve(dir);
+    const root = this.abs(dir);
     for await (const e of entries) {
       const parts = e.path.split('/').filter((p) => p && p !== '.');
       if (parts.includes('..')) throw new InvalidArgumentError(`refusing to write ${e.path} outside ${root}`);

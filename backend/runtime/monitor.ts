@@ -3,10 +3,10 @@
 // stops, and then exits. Its first line on stdout tells the starting command the outcome.
 import type { Engine } from '../../shared/engine/engine.ts';
 import type { FsStore } from '../store/fs-store.ts';
-import { nodeContainerControl } from './node-control.ts';
+import { nodeContainerControl, nodeContainerHost } from './node-control.ts';
 
 export async function runMonitor(e: Engine, store: FsStore, id: string): Promise<number> {
-  const control = nodeContainerControl(e, store);
+  const control = nodeContainerControl(nodeContainerHost(e, store), store);
   let running;
   try {
     running = await control.host.start(id);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { packageFile } from '../package-files.ts';
 import { FailedPreconditionError } from '../../shared/errors.ts';
 import type { Engine } from '../../shared/engine/engine.ts';
-import { ContainerHost } from '../../shared/runtime/container-host.ts';
+import { ContainerHost, type RunningContainer } from '../../shared/runtime/container-host.ts';
 import type { ContainerControl } from '../../shared/runtime/control.ts';
 import { LocalHandle } from '../../shared/runtime/handle.ts';
 import type { FsStore } from '../store/fs-store.ts';
@@ -26,9 +26,24 @@ function cliScript(): string {
   return built;
 }
 
-export function nodeContainerControl(e: Engine, store: FsStore): ContainerControl {
+/** The containers this process runs, over the store at `store`. */
+export function nodeContainerHost(e: Engine, store: FsStore): ContainerHost {
+  return new ContainerHost(e, nodeRuntimeHost(store), new FileLogStore(join(store.location, 'containers')), process.pid);
+}
+
+export interface NodeControlOptions {
+  /** Standard input of the command, for attach and exec into a container held elsewhere. */
+  stdin?: () => AsyncIterable<Uint8Array>;
+  /** Interrupts of the command's terminal; by default this process's signals and broken stdout. */
+  onInterrupt?: (fn: (signal: string) => void) => () => void;
+  /** Detached containers run in this process (the engine service) instead of a monitor each. */
+  detachedHere?: boolean;
+}
+
+export function nodeContainerControl(host: ContainerHost, store: FsStore, opts: NodeControlOptions = {}): ContainerControl {
   const root = store.location;
-  const host = new ContainerHost(e, nodeRuntimeHost(store), new FileLogStore(join(root, 'containers')), process.pid);
+  const stdin = opts.stdin ?? (() => process.stdin as AsyncIterable<Uint8Array>);
+  const serve = (running: RunningContainer) => serveContainer(holderAddress(root, running.id), running);
   return {
     host,
     async handle(id) {
@@ -36,9 +51,15 @@ export function nodeContainerControl(e: Engine, store: FsStore): ContainerContro
       if (local) return new LocalHandle(local);
       const address = holderAddress(root, id);
       if (!(await holderListening(address))) return undefined;
-      return new RemoteHandle(id, address, () => process.stdin as AsyncIterable<Uint8Array>);
+      return new RemoteHandle(id, address, stdin);
     },
-    startDetached(id) {
+    async startDetached(id) {
+      if (opts.detachedHere) {
+        const running = await host.start(id);
+        const unserve = serve(running);
+        void running.done.finally(unserve);
+        return;
+      }
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [cliScript(), '__monitor', root, id], {
           detached: true,
@@ -63,9 +84,7 @@ export function nodeContainerControl(e: Engine, store: FsStore): ContainerContro
         });
       });
     },
-    serve(running) {
-      return serveContainer(holderAddress(root, running.id), running);
-    },
+    serve,
     holderAlive(pid) {
       if (pid <= 0) return false;
       try {
@@ -76,17 +95,22 @@ export function nodeContainerControl(e: Engine, store: FsStore): ContainerContro
       }
     },
     onInterrupt(fn) {
-      const onInt = () => fn('SIGINT');
-      const onTerm = () => fn('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
-      // Our reader went away (`run … | head -1`): the foreground container hears of it.
-      const offPipe = onStdoutGone(() => fn('SIGPIPE'));
-      return () => {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-        offPipe();
-      };
+      return (opts.onInterrupt ?? processInterrupts)(fn);
     },
+  };
+}
+
+/** This process's own interrupts: SIGINT, SIGTERM, and its stdout's reader going away. */
+export function processInterrupts(fn: (signal: string) => void): () => void {
+  const onInt = () => fn('SIGINT');
+  const onTerm = () => fn('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  // Our reader went away (`run … | head -1`): the foreground container hears of it.
+  const offPipe = onStdoutGone(() => fn('SIGPIPE'));
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    offPipe();
   };
 }

@@ -11,12 +11,13 @@ import { digestHex } from '../../shared/digest/digest.ts';
  *   blobs/sha256/<hex> immutable blob files, mode 0444
  *   tmp/               staged blobs and ref files being written, named after their owner process
  *   volatile/<ns>/<key> records that need no durability barrier (a --rm container's state)
+ *   engine.sock        the store's engine service, while one runs (backend/service)
  */
 export const LAYOUT_VERSION = 1;
 
 /** Entries a store root may hold; an unknown entry means the folder is not ours. */
 /** `containers/` holds running containers' logs (Docker's json-file), outside the content-addressed store. */
-export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers', 'volatile']);
+export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers', 'volatile', 'engine.sock']);
 
 export class StoreLayout {
   readonly root: string;
@@ -46,8 +47,8 @@ export class StoreLayout {
  * The store root used when none is given: `$LAYERBOX_ROOT`, else
  * `$XDG_DATA_HOME/layerbox`, else `~/.local/share/layerbox`.
  */
-export function defaultStoreRoot(env: Record<string, string | undefined> = process.env): string {
-  if (env.LAYERBOX_ROOT) return resolve(env.LAYERBOX_ROOT);
-  if (env.XDG_DATA_HOME) return join(resolve(env.XDG_DATA_HOME), 'layerbox');
+export function defaultStoreRoot(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
+  if (env.LAYERBOX_ROOT) return resolve(cwd, env.LAYERBOX_ROOT);
+  if (env.XDG_DATA_HOME) return join(resolve(cwd, env.XDG_DATA_HOME), 'layerbox');
   return join(env.HOME || homedir(), '.local', 'share', 'layerbox');
 }

@@ -2,7 +2,7 @@ import { StatusError } from '../cli/command.ts';
 import { createdSince, formatRows, resolveFormat, stringifyCommand, truncateId, containerStatus } from '../cli/format.ts';
 import { humanSize } from '../cli/units.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { createContainer, listContainers, removeContainer, containerChanges, type CreateOptions } from '../engine/containers.ts';
+import { createContainer, getContainer, listContainers, removeContainer, containerChanges, type CreateOptions } from '../engine/containers.ts';
 import { commitContainer } from '../engine/commit.ts';
 import { ensureImage } from '../engine/catalog.ts';
 import { resolveImageId } from '../engine/images.ts';
@@ -142,14 +142,16 @@ export async function ps(ctx: Ctx): Promise<void> {
 }
 
 /** `rm -f` of a running container: SIGKILL it and let its holder save it first. */
-async function killFirst(ctx: Ctx, ref: string): Promise<void> {
+/** Kill a running container; true when it was a `--rm` one, which its holder then removes. */
+async function killFirst(ctx: Ctx, ref: string): Promise<boolean> {
   const state = await current(ctx, ref).catch(() => undefined);
-  if (!state?.State.Running) return;
+  if (!state?.State.Running) return false;
   const c = await control(ctx);
   const h = await c.handle(state.Id);
-  if (!h) return;
+  if (!h) return false;
   await h.kill('KILL');
   await h.wait().catch(() => {});
+  return state.HostConfig.AutoRemove ?? false;
 }
 
 /** `rm` / `container rm`. */
@@ -157,9 +159,14 @@ export async function rm(ctx: Ctx): Promise<number> {
   const e = await ctx.io.engine(ctx.globals);
   let status = 0;
   // Running containers are killed first, outside the lock their holders need to save them.
-  if (ctx.flags.bool('force')) for (const name of ctx.args) await killFirst(ctx, name);
+  const removedByHolder = new Set<string>();
+  if (ctx.flags.bool('force')) for (const name of ctx.args) if (await killFirst(ctx, name)) removedByHolder.add(name);
   await e.write(async () => {
     for (const name of ctx.args) {
+      if (removedByHolder.has(name) && !(await getContainer(e, name).catch(() => undefined))) {
+        out(ctx, name);
+        continue;
+      }
       try {
         const gone = await removeContainer(e, name, { force: ctx.flags.bool('force'), volumes: ctx.flags.bool('volumes') });
         if (ctx.io.containers) await (await control(ctx)).host.logs.remove(gone.Id);

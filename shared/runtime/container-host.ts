@@ -203,6 +203,11 @@ export class ContainerHost {
     return this.live.get(id);
   }
 
+  /** How many containers run here now. */
+  get runningCount(): number {
+    return this.live.size;
+  }
+
   /**
    * Start a created or exited container. Output goes to the log and to `attach` streams;
    * stdin comes from `attach.stdin` only when the container was created with `-i`.

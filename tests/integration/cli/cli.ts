@@ -64,6 +64,8 @@ export async function listStore(root: string): Promise<StoreListing> {
     for (const name of (await readdir(dir)).sort()) {
       const path = join(dir, name);
       const rel = relative(root, path);
+      // The engine service's socket comes and goes with the service; it holds no content.
+      if (rel === 'engine.sock') continue;
       const st = await lstat(path);
       if (st.isDirectory()) {
         out.push(`${rel}/`);

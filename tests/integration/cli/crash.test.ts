@@ -40,7 +40,12 @@ interface Outcome {
  * ended by then. Only this child is ever signalled, by its own handle.
  */
 function runAndKill(root: string, args: readonly string[], killAfterMs: number, when?: () => Promise<boolean>): Promise<Outcome> {
-  const child = spawn(process.execPath, [requireCli(), '--root', root, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each command does its own work, so the kill lands on the process writing the store
+  // (through an engine service it would only end the client).
+  const child = spawn(process.execPath, [requireCli(), '--root', root, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LAYERBOX_ENGINE_SERVICE: 'off' },
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));

@@ -177,7 +177,9 @@ export class Sandbox {
       env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' },
       input: opts.input ?? '',
     });
-    if (r.error) throw r.error;
+    // A program that exits before reading its input (sed with a bad script) leaves the
+    // input unwritten: EPIPE, not a failure to run it.
+    if (r.error && !((r.error as NodeJS.ErrnoException).code === 'EPIPE' && r.status !== null)) throw r.error;
     return { status: r.status ?? 128, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), bytes: r.stdout };
   }
 }

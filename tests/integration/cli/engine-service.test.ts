@@ -1,0 +1,145 @@
+// The engine service: a command that finds none runs by itself and starts one; later
+// commands go through it, from any working directory, with their own input, output,
+// environment and status; it leaves when its store does, and a service of another
+// build does not serve.
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTree, run } from '../../harness/peers.ts';
+import { layerbox, lines, requireCli } from './cli.ts';
+
+let dir: string;
+let root: string;
+beforeAll(async () => {
+  requireCli();
+  dir = await makeTempDir('lbsvc-');
+  root = join(dir, 'store');
+});
+afterAll(async () => {
+  await removeTree(dir);
+});
+
+const sock = () => join(root, 'engine.sock');
+
+/** Whether a service answers on the store's socket. */
+function listening(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Pids of the engine services of `store`. */
+async function services(store: string): Promise<number[]> {
+  const r = await run(['ps', '-eo', 'pid=,args='], { check: false });
+  return lines(r.stdout)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((w) => w.includes('__engine') && w[w.indexOf('__engine') + 1] === store)
+    .map((w) => Number(w[0]));
+}
+
+describe('the engine service', () => {
+  it('starts after the first command and serves the next ones, holding their containers', async () => {
+    const first = await layerbox(root, ['run', '--rm', 'box', 'sh', '-c', 'echo hello | wc -c']);
+    expect(first.stdout.trim()).toBe('6');
+    await waitFor('the service', () => listening(sock()));
+    expect(statSync(sock()).mode & 0o777).toBe(0o600);
+    const [pid, ...others] = await services(root);
+    expect(others).toEqual([]);
+    const id = (await layerbox(root, ['run', '-d', 'box', 'sleep', '30'])).stdout.trim();
+    // Held by the service itself, not by a monitor of its own.
+    expect((await layerbox(root, ['inspect', '--format', '{{.State.Pid}}', id])).stdout.trim()).toBe(String(pid));
+    expect((await layerbox(root, ['exec', id, 'echo', 'inside'])).stdout).toBe('inside\n');
+    await layerbox(root, ['rm', '-f', id]);
+  });
+
+  it('gives each command its own status, output streams, environment and working directory', async () => {
+    await waitFor('the service', () => listening(sock()));
+    const r = await layerbox(root, ['run', '--rm', 'box', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { check: false });
+    expect([r.code, r.stdout, r.stderr]).toEqual([3, 'out\n', 'err\n']);
+    const env = await layerbox(root, ['run', '--rm', '-e', 'FROM_CLIENT', 'box', 'sh', '-c', 'echo $FROM_CLIENT'], { env: { FROM_CLIENT: 'yes' } });
+    expect(env.stdout).toBe('yes\n');
+    // Relative paths are the command's, not the service's.
+    const work = join(dir, 'work');
+    await mkdir(work, { recursive: true });
+    await writeFile(join(work, 'Dockerfile'), 'FROM box\nCOPY note /note\n');
+    await writeFile(join(work, 'note'), 'from the context\n');
+    await layerbox(root, ['build', '-q', '-t', 'noted', '.'], { cwd: work });
+    await layerbox(root, ['save', '-o', 'noted.tar', 'noted'], { cwd: work });
+    expect(existsSync(join(work, 'noted.tar'))).toBe(true);
+    expect((await layerbox(root, ['run', '--rm', 'noted', 'cat', '/note'])).stdout).toBe('from the context\n');
+    // So is a relative --root.
+    const rel = await run([process.execPath, requireCli(), '--root', 'store', 'images', '--format', '{{.Repository}}'], { cwd: dir });
+    expect(lines(rel.stdout).sort()).toEqual(['box', 'noted']);
+    // Standard input reaches a command that reads it…
+    const piped = await layerbox(root, ['run', '-i', '--rm', 'box', 'wc', '-l'], { input: 'a\nb\nc\n' });
+    expect(piped.stdout.trim()).toBe('3');
+  });
+
+  it('reads standard input only for a command that wants it', async () => {
+    await waitFor('the service', () => listening(sock()));
+    const cli = requireCli();
+    // The rest of the input is still there for the next reader, as with docker.
+    const r = await run(['sh', '-c', `"${process.execPath}" "${cli}" --root "${root}" images -q >/dev/null; cat`], { input: 'left for cat\n' });
+    expect(r.stdout).toBe('left for cat\n');
+  });
+
+  it('ends a foreground container whose output nobody reads, with 141', async () => {
+    await waitFor('the service', () => listening(sock()));
+    const cli = requireCli();
+    const r = await run(['bash', '-c', `"${process.execPath}" "${cli}" --root "${root}" run --rm box yes | head -2; echo "status \${PIPESTATUS[0]}"`]);
+    expect(r.stdout).toBe('y\ny\nstatus 141\n');
+    expect((await layerbox(root, ['ps', '-aq'])).stdout).toBe('');
+  });
+
+  it('does not serve a command of another build; that command runs by itself', async () => {
+    await waitFor('the service', () => listening(sock()));
+    const [pid] = await services(root);
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('the old service to go', async () => !(await listening(sock())));
+    // A service of some other build takes the socket.
+    const other = spawn(process.execPath, [requireCli(), '__engine', root, 'another-build'], { detached: true, stdio: 'ignore' });
+    other.unref();
+    await waitFor('the other service', () => listening(sock()));
+    const r = await layerbox(root, ['run', '--rm', 'box', 'echo', 'still runs']);
+    expect(r.stdout).toBe('still runs\n');
+    // It leaves, and a service of this build takes its place.
+    await waitFor('the other build to leave', async () => !(await services(root)).includes(other.pid!));
+    await layerbox(root, ['images', '-q']);
+    await waitFor('a new service', async () => (await services(root)).length === 1 && (await listening(sock())));
+  });
+
+  it('leaves when its store is removed', async () => {
+    await waitFor('the service', () => listening(sock()));
+    const pids = await services(root);
+    expect(pids).toHaveLength(1);
+    await removeTree(root);
+    await waitFor('the service to leave', async () => (await services(root)).length === 0);
+  });
+
+  it('is not used or started with LAYERBOX_ENGINE_SERVICE=off', async () => {
+    const off = join(dir, 'off');
+    const env = { LAYERBOX_ENGINE_SERVICE: 'off' };
+    const r = await layerbox(off, ['run', '--rm', 'box', 'cat', '/etc/os-release'], { env });
+    expect(r.stdout).toMatch(/layerbox/i);
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(await services(off)).toEqual([]);
+    expect(existsSync(join(off, 'engine.sock'))).toBe(false);
+    expect(await readFile(join(off, 'layout-version'), 'utf8')).toBe('1\n');
+  });
+});
