@@ -24,3 +24,28 @@ export function layerboxArgv(root: string, args: readonly string[]): string[] {
 export function layerbox(root: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return run(layerboxArgv(root, args), { timeoutMs: 300_000, ...opts });
 }
+
+/** The environment of a command that runs by itself, without the store's engine service. */
+export const STANDALONE = { LAYERBOX_ENGINE_SERVICE: 'off' } as const;
+
+/**
+ * Wait until the engine service of the store at `root` answers (a command started it);
+ * figures of commands through the service are then of the warm service, as docker's are
+ * of a running daemon.
+ */
+export async function serviceReady(root: string, timeoutMs = 30_000): Promise<void> {
+  const { connect } = await import('node:net');
+  const { join } = await import('node:path');
+  const path = join(root, 'engine.sock');
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = connect(path);
+      s.on('connect', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (up) return;
+    if (Date.now() > end) throw new Error(`the engine service of ${root} did not start within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -21,7 +21,7 @@ import { commitContainer } from '../shared/engine/commit.ts';
 import { createContainer } from '../shared/engine/containers.ts';
 import { copyIntoContainer } from '../shared/engine/cp.ts';
 import { Engine } from '../shared/engine/engine.ts';
-import { layerbox, layerboxArgv, requireBuiltCli } from './cli.ts';
+import { layerbox, layerboxArgv, requireBuiltCli, serviceReady, STANDALONE } from './cli.ts';
 import { writeSmallFileTar } from './contexts.ts';
 import { findTool, makeTempDir, missingPeer, removeTree, spawnTimed, startPodman, writeBusyboxContext, type Figure, type Podman } from './lib.ts';
 import { elapsed, measureRounds } from './rounds.ts';
@@ -117,6 +117,7 @@ export default async function commit(): Promise<Figure[]> {
       const imported = await layerbox(root, ['import', tar, image], { timeoutMs: 600_000 });
       console.error(`commit.bench: layerbox import of the ${fmt(size)}-file image took ${(imported.ms / 1000).toFixed(1)} s (set-up, not a figure)`);
       await removeTree(tar);
+      await serviceReady(root);
       const store = await openFsStore(root);
       stores.push(store);
       const e = new Engine(store);
@@ -140,6 +141,10 @@ export default async function commit(): Promise<Figure[]> {
             const id = await changedContainer(e, image);
             return spawnTimed(layerboxArgv(root, ['commit', id]));
           },
+          standalone: async () => {
+            const id = await changedContainer(e, image);
+            return spawnTimed(layerboxArgv(root, ['commit', id]), { env: STANDALONE });
+          },
           node: () => spawnTimed([process.execPath, '-e', '']),
           ...(withPodman
             ? {
@@ -149,7 +154,7 @@ export default async function commit(): Promise<Figure[]> {
                 },
               }
             : {}),
-        } as Record<'cli' | 'node' | 'podman', () => Promise<number>>,
+        } as Record<'cli' | 'standalone' | 'node' | 'podman', () => Promise<number>>,
         { runs: PROCESS_RUNS, warmup: 1, maxMs: 40_000 },
       );
       if (withPodman) podmanMs = outer.podman.median;
@@ -159,7 +164,8 @@ export default async function commit(): Promise<Figure[]> {
       const files = `${fmt(size)} files`;
       figures.push(
         { name: `commit in-process, ${files}`, unit: 'ms', value: t.inProcess.median, baseline: { name: 'durable write: write+fsync+rename+fsync dir', value: t.floor.median } },
-        { name: `commit CLI process, ${files}`, unit: 'ms', value: t.cli.median, baseline: { name: "bare node start-up (node -e '')", value: t.node.median } },
+        { name: `commit CLI process, ${files} (through the store's engine service)`, unit: 'ms', value: t.cli.median, baseline: { name: "bare node start-up (node -e '')", value: t.node.median } },
+        { name: `commit CLI process, ${files} (doing all the work itself, LAYERBOX_ENGINE_SERVICE=off)`, unit: 'ms', value: t.standalone.median, baseline: { name: "bare node start-up (node -e '')", value: t.node.median } },
         podmanMissing
           ? { name: `commit CLI process, ${files} vs podman commit`, missing: podmanMissing.missing }
           : { name: `commit CLI process, ${files}`, unit: 'ms', value: t.cli.median, baseline: { name: 'podman commit (busybox, 1 file changed)', value: podmanMs! } },

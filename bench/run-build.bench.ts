@@ -18,7 +18,7 @@ import { CollectingWriter } from '../shared/process/stdio.ts';
 import { MemoryContext } from '../shared/build/context.ts';
 import { build } from '../shared/build/builder.ts';
 import { SandboxRunner } from '../shared/runtime/build-runner.ts';
-import { layerbox, requireBuiltCli } from './cli.ts';
+import { serviceReady, layerbox, requireBuiltCli } from './cli.ts';
 import { DOCKER_CLIENT, makeTempDir, missingPeer, removeTree, run, startBuildah, startDocker, writeBusyboxContext, type Buildah, type Figure, type StartedDocker } from './lib.ts';
 import { measureRounds } from './rounds.ts';
 
@@ -52,6 +52,8 @@ export default async function runBuild(): Promise<Figure[]> {
     await writeFile(join(ctxDir, 'Dockerfile.steps'), STEPS('lbbench/busybox'));
     const root = join(dir, 'store');
     await layerbox(root, ['images', '-q']);
+    // Builds go through the store's engine service, as docker's through its daemon.
+    await serviceReady(root);
 
     const dockerMissing = missingPeer('docker build', DOCKER_CLIENT, 'dockerd', 'containerd');
     const buildahMissing = missingPeer('buildah build --layers', 'buildah');

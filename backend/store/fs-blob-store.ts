@@ -93,8 +93,13 @@ export class FsBlobStore implements BlobStore {
   async get(d: Digest): Promise<Uint8Array> {
     const mem = this.staged.get(d)?.bytes;
     if (mem) return mem;
+    const hit = this.recent.get(d);
+    if (hit) return hit;
     const small = this.withFileSync(d, readSmallSync);
-    if (small) return small;
+    if (small) {
+      this.remember(d, small);
+      return small;
+    }
     const b = await this.withFile(d, (path) => readFile(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
@@ -294,7 +299,31 @@ export class FsBlobStore implements BlobStore {
     });
   }
 
+  /**
+   * Small blobs read lately (image records, configs, directory listings): a blob never
+   * changes, so a long-lived process (the engine service) reads each once. Bounded;
+   * `delete` forgets.
+   */
+  private readonly recent = new Map<Digest, Uint8Array>();
+  private recentBytes = 0;
+
+  private remember(d: Digest, b: Uint8Array): void {
+    if (b.length > RECENT_MAX_BLOB) return;
+    this.recent.set(d, b);
+    this.recentBytes += b.length;
+    for (const [k, v] of this.recent) {
+      if (this.recentBytes <= RECENT_TOTAL) break;
+      this.recent.delete(k);
+      this.recentBytes -= v.length;
+    }
+  }
+
   async delete(d: Digest): Promise<void> {
+    const r = this.recent.get(d);
+    if (r) {
+      this.recent.delete(d);
+      this.recentBytes -= r.length;
+    }
     await unlink(this.layout.blobPath(d)).catch(ignoreMissing);
   }
 
@@ -399,6 +428,10 @@ function readInto(fd: number, buf: Uint8Array): Promise<number> {
 }
 
 /** The whole file if it is at most SMALL_IO bytes, read with synchronous calls; else undefined. */
+/** Blobs up to this size are remembered after a read, up to RECENT_TOTAL bytes in all. */
+const RECENT_MAX_BLOB = 64 * 1024;
+const RECENT_TOTAL = 16 * 1024 * 1024;
+
 function readSmallSync(path: string): Uint8Array | undefined {
   const fd = openSync(path, 'r');
   try {

@@ -115,12 +115,31 @@ export class FsRefStore implements RefStore {
     });
   }
 
+  /**
+   * Told by the store when this process takes and releases its lock. While it holds it,
+   * no other process can replace refs.json, so one look at the file per hold is enough
+   * (this process's own updates keep the cache current).
+   */
+  held(on: boolean): void {
+    this.heldLock = on;
+    this.seenInHold = false;
+  }
+  private heldLock = false;
+  private seenInHold = false;
+
   /** The current version of refs.json, parsed at most once per version. */
   private current(): Promise<Snapshot> {
     return this.reload.run(async () => this.currentSync());
   }
 
   private currentSync(): Snapshot {
+    if (this.heldLock && this.seenInHold) return this.snap;
+    const s = this.loadSync();
+    if (this.heldLock) this.seenInHold = true;
+    return s;
+  }
+
+  private loadSync(): Snapshot {
     const ino = statSync(this.layout.refsFile, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
     if (ino === this.snap.ino) return this.snap;
     if (ino === 0n) return this.replace({ ino, fd: -1, refs: new Map() });

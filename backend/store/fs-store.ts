@@ -50,12 +50,14 @@ export class FsStore implements Store {
     return this.mutex.run(async () => {
       const release = await this.processLock.acquire(this.opts);
       this.held = true;
+      this.refs.held(true);
       try {
         return await fn();
       } finally {
         // Ref updates that joined the lock finish before it is released; later ones take it.
         this.held = false;
         await this.refs.settled();
+        this.refs.held(false);
         await release();
       }
     });

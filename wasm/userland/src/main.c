@@ -46,7 +46,8 @@ static int list(int one_per_line) {
 int main(int argc, char **argv) {
   /* The host passes the working directory as PWD (wasm/ABI.md). */
   const char *pwd = getenv("PWD");
-  if (pwd && pwd[0] == '/') chdir(pwd);
+  /* "/" is where a process starts already: no chdir, which costs the host a lookup and a stat. */
+  if (pwd && pwd[0] == '/' && pwd[1]) chdir(pwd);
 
   const struct applet *a = argc > 0 ? find(base(argv[0])) : NULL;
   if (!a) {
