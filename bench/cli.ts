@@ -1,6 +1,7 @@
 // Running the bundled `layerbox` CLI (dist/layerbox.js, which `npm run bench` builds
 // first) as a whole process against a store folder, the way a user runs it.
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type RunOptions, type RunResult } from '../tests/harness/exec.ts';
 
@@ -34,17 +35,10 @@ export const STANDALONE = { LAYERBOX_ENGINE_SERVICE: 'off' } as const;
  * of a running daemon.
  */
 export async function serviceReady(root: string, timeoutMs = 30_000): Promise<void> {
-  const { connect } = await import('node:net');
-  const { join } = await import('node:path');
+  const { holderListening } = await import('../backend/runtime/holder.ts');
   const path = join(root, 'engine.sock');
   const end = Date.now() + timeoutMs;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(path);
-      s.on('connect', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (up) return;
+  while (!(await holderListening(path))) {
     if (Date.now() > end) throw new Error(`the engine service of ${root} did not start within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -132,7 +132,7 @@ export default async function commit(): Promise<Figure[]> {
           },
           floor: () => durableWrite(floorDir),
         },
-        { runs: IN_PROCESS_RUNS, warmup: 1, maxMs: 30_000 },
+        { runs: IN_PROCESS_RUNS, warmup: 3, maxMs: 30_000 },
       );
       const withPodman = peer !== undefined && podmanMs === undefined;
       const outer = await measureRounds(

@@ -117,13 +117,8 @@ function serve(sock: Socket, build: string, onStale: () => void): Promise<void> 
       if (!hello) resolve();
     });
     sock.on('data', (chunk: Buffer) => {
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch {
-        sock.destroy();
-        return;
-      }
+      const frames = decoder.tryPush(chunk);
+      if (!frames) return void sock.destroy();
       for (const f of frames) {
         if (f.channel === CHANNEL.stdin) {
           stdin.push(f.payload);

@@ -106,13 +106,8 @@ export function runViaService(root: string, argv: string[], build: string): Prom
     });
     const decoder = new FrameDecoder();
     sock.on('data', (chunk: Buffer) => {
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch {
-        sock.destroy();
-        return;
-      }
+      const frames = decoder.tryPush(chunk);
+      if (!frames) return void sock.destroy();
       for (const f of frames) {
         if (f.channel === CHANNEL.stdout) write(process.stdout, f.payload);
         else if (f.channel === CHANNEL.stderr) write(process.stderr, f.payload);

@@ -23,6 +23,8 @@ export class FsVolatileRecords implements VolatileRecords {
   }
 
   async get(name: string): Promise<Uint8Array | undefined> {
+    // A name no record can have (`inspect repo/image` tries it as a container first) has none.
+    if (!NAME.test(name)) return undefined;
     try {
       return readFileSync(this.path(name));
     } catch (e) {

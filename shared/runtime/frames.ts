@@ -65,6 +65,15 @@ export class FrameDecoder {
     return frames;
   }
 
+  /** `push`, or undefined when the stream is malformed (its peer is broken or hostile: drop it). */
+  tryPush(chunk: Uint8Array): Frame[] | undefined {
+    try {
+      return this.push(chunk);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Bytes of an incomplete frame still waiting for the rest. */
   get pending(): number {
     return this.buf.length;

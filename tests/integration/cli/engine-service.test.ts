@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holderListening } from '../../../backend/runtime/holder.ts';
 import { makeTempDir, removeTree, run } from '../../harness/peers.ts';
 import { layerbox, lines, requireCli } from './cli.ts';
 
@@ -23,18 +23,6 @@ afterAll(async () => {
 });
 
 const sock = () => join(root, 'engine.sock');
-
-/** Whether a service answers on the store's socket. */
-function listening(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
 
 async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -57,7 +45,7 @@ describe('the engine service', () => {
   it('starts after the first command and serves the next ones, holding their containers', async () => {
     const first = await layerbox(root, ['run', '--rm', 'box', 'sh', '-c', 'echo hello | wc -c']);
     expect(first.stdout.trim()).toBe('6');
-    await waitFor('the service', () => listening(sock()));
+    await waitFor('the service', () => holderListening(sock()));
     expect(statSync(sock()).mode & 0o777).toBe(0o600);
     const [pid, ...others] = await services(root);
     expect(others).toEqual([]);
@@ -69,7 +57,7 @@ describe('the engine service', () => {
   });
 
   it('gives each command its own status, output streams, environment and working directory', async () => {
-    await waitFor('the service', () => listening(sock()));
+    await waitFor('the service', () => holderListening(sock()));
     const r = await layerbox(root, ['run', '--rm', 'box', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { check: false });
     expect([r.code, r.stdout, r.stderr]).toEqual([3, 'out\n', 'err\n']);
     const env = await layerbox(root, ['run', '--rm', '-e', 'FROM_CLIENT', 'box', 'sh', '-c', 'echo $FROM_CLIENT'], { env: { FROM_CLIENT: 'yes' } });
@@ -79,20 +67,22 @@ describe('the engine service', () => {
     await mkdir(work, { recursive: true });
     await writeFile(join(work, 'Dockerfile'), 'FROM box\nCOPY note /note\n');
     await writeFile(join(work, 'note'), 'from the context\n');
-    await layerbox(root, ['build', '-q', '-t', 'noted', '.'], { cwd: work });
+    await layerbox(root, ['build', '-q', '-t', 'noted', '-t', 'lb/noted', '.'], { cwd: work });
+    // A name with a slash is no container's: inspect finds the image.
+    expect((await layerbox(root, ['inspect', '--format', '{{index .RepoTags 0}}', 'lb/noted'])).stdout.trim()).toBe('lb/noted:latest');
     await layerbox(root, ['save', '-o', 'noted.tar', 'noted'], { cwd: work });
     expect(existsSync(join(work, 'noted.tar'))).toBe(true);
     expect((await layerbox(root, ['run', '--rm', 'noted', 'cat', '/note'])).stdout).toBe('from the context\n');
     // So is a relative --root.
     const rel = await run([process.execPath, requireCli(), '--root', 'store', 'images', '--format', '{{.Repository}}'], { cwd: dir });
-    expect(lines(rel.stdout).sort()).toEqual(['box', 'noted']);
+    expect(lines(rel.stdout).sort()).toEqual(['box', 'lb/noted', 'noted']);
     // Standard input reaches a command that reads it…
     const piped = await layerbox(root, ['run', '-i', '--rm', 'box', 'wc', '-l'], { input: 'a\nb\nc\n' });
     expect(piped.stdout.trim()).toBe('3');
   });
 
   it('reads standard input only for a command that wants it', async () => {
-    await waitFor('the service', () => listening(sock()));
+    await waitFor('the service', () => holderListening(sock()));
     const cli = requireCli();
     // The rest of the input is still there for the next reader, as with docker.
     const r = await run(['sh', '-c', `"${process.execPath}" "${cli}" --root "${root}" images -q >/dev/null; cat`], { input: 'left for cat\n' });
@@ -100,7 +90,7 @@ describe('the engine service', () => {
   });
 
   it('ends a foreground container whose output nobody reads, with 141', async () => {
-    await waitFor('the service', () => listening(sock()));
+    await waitFor('the service', () => holderListening(sock()));
     const cli = requireCli();
     const r = await run(['bash', '-c', `"${process.execPath}" "${cli}" --root "${root}" run --rm box yes | head -2; echo "status \${PIPESTATUS[0]}"`]);
     expect(r.stdout).toBe('y\ny\nstatus 141\n');
@@ -108,24 +98,24 @@ describe('the engine service', () => {
   });
 
   it('does not serve a command of another build; that command runs by itself', async () => {
-    await waitFor('the service', () => listening(sock()));
+    await waitFor('the service', () => holderListening(sock()));
     const [pid] = await services(root);
     process.kill(pid!, 'SIGKILL');
-    await waitFor('the old service to go', async () => !(await listening(sock())));
+    await waitFor('the old service to go', async () => !(await holderListening(sock())));
     // A service of some other build takes the socket.
     const other = spawn(process.execPath, [requireCli(), '__engine', root, 'another-build'], { detached: true, stdio: 'ignore' });
     other.unref();
-    await waitFor('the other service', () => listening(sock()));
+    await waitFor('the other service', () => holderListening(sock()));
     const r = await layerbox(root, ['run', '--rm', 'box', 'echo', 'still runs']);
     expect(r.stdout).toBe('still runs\n');
     // It leaves, and a service of this build takes its place.
     await waitFor('the other build to leave', async () => !(await services(root)).includes(other.pid!));
     await layerbox(root, ['images', '-q']);
-    await waitFor('a new service', async () => (await services(root)).length === 1 && (await listening(sock())));
+    await waitFor('a new service', async () => (await services(root)).length === 1 && (await holderListening(sock())));
   });
 
   it('leaves when its store is removed', async () => {
-    await waitFor('the service', () => listening(sock()));
+    await waitFor('the service', () => holderListening(sock()));
     const pids = await services(root);
     expect(pids).toHaveLength(1);
     await removeTree(root);

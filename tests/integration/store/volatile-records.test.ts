@@ -59,6 +59,7 @@ describe('volatile records on disk', () => {
     expect(await v.get('container/a')).toBeUndefined();
     expect(await readdir(join(dir, 'store', 'tmp'))).toEqual([]);
     await expect(v.put('../escape', enc('x'))).rejects.toThrow(/invalid record name/);
+    expect(await v.get('container/repo/image')).toBeUndefined();
     await expect(v.put('container/a/b', enc('x'))).rejects.toThrow(/invalid record name/);
   });
 });
