@@ -99,6 +99,16 @@ function dispatch(
       done(handle.attach({ stdout: writer(CHANNEL.stdout), stderr: writer(CHANNEL.stderr), ...(input ? { stdin: input.reader } : {}) }));
       return input ? stdinFrames(sock, input) : undefined;
     }
+    case 'cp': {
+      // The tar comes on the stdin channel.
+      const tar = pipe();
+      const reader = tar.reader;
+      const bytes = (async function* () {
+        for (let c = await reader.read(); c !== null; c = await reader.read()) yield c;
+      })();
+      done(handle.copyIn(String(msg.dest ?? '/'), bytes, { keepOwners: msg.keepOwners === true }));
+      return stdinFrames(sock, tar);
+    }
     case 'exec': {
       const stdin = msg.interactive ? pipe() : undefined;
       const opts = msg.options as ExecOptions;
@@ -221,5 +231,8 @@ export class RemoteHandle implements ContainerHandle {
   }
   async sync(): Promise<void> {
     await request(this.address, { op: 'sync' });
+  }
+  async copyIn(dest: string, tar: AsyncIterable<Uint8Array>, opts: { keepOwners: boolean }): Promise<void> {
+    await request(this.address, { op: 'cp', dest, keepOwners: opts.keepOwners }, {}, tar);
   }
 }

@@ -7,14 +7,13 @@ import { filesOfTar } from '../oci/archive-source.ts';
 import { exportContainer, importRootfs } from '../oci/rootfs-archive.ts';
 import { copyFromContainer, copyIntoContainer, resolveInContainer } from '../engine/cp.ts';
 import { writeTar } from '../tar/writer.ts';
-import { readTar } from '../tar/reader.ts';
+import { tarEntries } from '../tar/reader.ts';
 import { basename, splitPath } from '../tree/path.ts';
 import type { TarWriteEntry } from '../tar/entry.ts';
 import type { ByteStream } from '../host.ts';
 import { applyChanges } from './changes.ts';
-import { collectBytes } from '../util/bytes.ts';
 import { out, type Ctx } from './io.ts';
-import { current, syncIfRunning } from './liveness.ts';
+import { control, current, syncIfRunning } from './liveness.ts';
 
 function refuseTerminal(ctx: Ctx, what: string): void {
   if (ctx.io.isTTY) throw new StatusError(1, `${what}: cowardly refusing to write binary data to a terminal. Use the -o flag or redirect`);
@@ -126,9 +125,8 @@ export async function cp(ctx: Ctx): Promise<void> {
   if (src.container && dst.container) throw new StatusError(1, 'Error: copying between containers is not supported');
   if (!src.container && !dst.container) throw new StatusError(1, 'Error: must specify at least one container source');
   const follow = ctx.flags.bool('follow-link');
-  if (dst.container && (await runningHere(ctx, dst.container))) {
-    throw new StatusError(1, `Error: copying into a running container is not supported yet: stop it first ('layerbox stop ${dst.container}'), or write the file from inside with 'layerbox exec -i ${dst.container} sh -c "cat > ${dst.path}"'`);
-  }
+  // Into a running container: its holder writes into the filesystem its processes see.
+  const live = dst.container && (await runningHere(ctx, dst.container)) ? await liveHandle(ctx, dst.container) : undefined;
   if (src.container) {
     await syncIfRunning(ctx, src.container);
     const contents = src.path.endsWith('/.');
@@ -151,7 +149,8 @@ export async function cp(ctx: Ctx): Promise<void> {
   const container = dst.container!;
   const keepOwners = ctx.flags.bool('archive');
   if (src.path === '-') {
-    await e.write(() => copyIntoContainer(e, container, dst.path, tarEntries(ctx.io.stdin()), { keepOwners }));
+    if (live) await live.copyIn(dst.path, ctx.io.stdin(), { keepOwners });
+    else await e.write(() => copyIntoContainer(e, container, dst.path, tarEntries(ctx.io.stdin()), { keepOwners }));
     return;
   }
   if (!(await ctx.io.files.exists(src.path))) throw new StatusError(1, `Error: lstat ${src.path}: no such file or directory`);
@@ -171,7 +170,17 @@ export async function cp(ctx: Ctx): Promise<void> {
     name = parts.pop() ?? '';
     parent = '/' + parts.join('/');
   }
-  await e.write(() => copyIntoContainer(e, container, parent, ctx.io.files.entries(src.path, name), { keepOwners }));
+  if (live) await live.copyIn(parent, writeTar(ctx.io.files.entries(src.path, name)), { keepOwners });
+  else await e.write(() => copyIntoContainer(e, container, parent, ctx.io.files.entries(src.path, name), { keepOwners }));
+}
+
+/** The handle of a running container, its changes so far saved so paths resolve as its processes see them. */
+async function liveHandle(ctx: Ctx, ref: string) {
+  await syncIfRunning(ctx, ref);
+  const state = await current(ctx, ref);
+  const h = await (await control(ctx)).handle(state.Id);
+  if (!h) throw new StatusError(1, `Error: container ${ref} is running but cannot be reached`);
+  return h;
 }
 
 /** Entries with the top renamed (cp out of a container to a new name keeps contents relative). */
@@ -179,12 +188,6 @@ async function* rename(entries: AsyncIterable<TarWriteEntry>, top: string): Asyn
   for await (const t of entries) yield { ...t, path: top === '.' ? t.path.replace(/^\.(\/|$)/, '') : t.path };
 }
 
-async function* tarEntries(src: ByteStream): AsyncIterable<TarWriteEntry> {
-  for await (const t of readTar(src)) {
-    const body = t.type === 'file' ? await collectBytes(t.body()) : undefined;
-    yield { path: t.path, type: t.type, mode: t.mode, uid: t.uid, gid: t.gid, mtime: t.mtime, size: t.size, linkname: t.linkname, devmajor: t.devmajor, devminor: t.devminor, xattrs: t.xattrs, ...(body ? { body } : {}) };
-  }
-}
 
 
 async function runningHere(ctx: Ctx, ref: string): Promise<boolean> {

@@ -20,6 +20,8 @@ import { withDefaults } from './environment.ts';
 import { logTime, type LogStore } from './log.ts';
 import { Sandbox, type RuntimeHost, type SandboxVolume } from './sandbox.ts';
 import { resolveUser } from './user.ts';
+import { copyIntoLive } from './live-copy.ts';
+import type { TarWriteEntry } from '../tar/entry.ts';
 import { workingSet } from './working-set.ts';
 
 /** Copy a stream into a container's stdin; with `closeAtEnd` its end closes the stdin too. */
@@ -150,6 +152,15 @@ export class RunningContainer {
    */
   sync(): Promise<void> {
     return this.host.save(this.id, {}, this.sandbox, this.volumes, false);
+  }
+
+  /**
+   * `cp` into the running container: the entries land in the filesystem its processes
+   * see now (and so in its layer or volume when it stops or syncs).
+   */
+  copyIn(dest: string, entries: AsyncIterable<TarWriteEntry>, opts: { keepOwners: boolean }): Promise<void> {
+    const e = this.host.engine;
+    return copyIntoLive(this.sandbox.vfs, dest, entries, { ...opts, nowSeconds: Math.floor(e.now() / 1000), container: this.state.Name.slice(1) });
   }
 
   /** Send output to `streams` too, until the returned function is called. */
@@ -394,7 +405,8 @@ export class ContainerHost {
       const { state, digest } = await getContainer(e, id);
       const fs = containerFs(e, state);
       if (sandbox.vfs.domain.dirty) await sandbox.vfs.commitTo(fs);
-      const next: ContainerState = { ...state, Upper: await fs.upper.persist(e.trees), State: { ...state.State, ...st, Pid: 0 } };
+      // A sync of a running container keeps its holder's pid; only a stopped one has none.
+      const next: ContainerState = { ...state, Upper: await fs.upper.persist(e.trees), State: { ...state.State, ...st, ...(st.Running === false ? { Pid: 0 } : {}) } };
       await writeContainer(e, next, updates, digest);
     });
   }

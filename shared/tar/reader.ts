@@ -28,7 +28,7 @@ import type { Digest } from '../digest/digest.ts';
 import type { Hasher } from '../digest/hasher.ts';
 import { DataLossError, FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../errors.ts';
 import { host, type ByteStream } from '../host.ts';
-import type { TarEntry, TarEntryType } from './entry.ts';
+import type { TarEntry, TarEntryType, TarWriteEntry } from './entry.ts';
 import {
   BLOCK,
   CHKSUM,
@@ -57,6 +57,7 @@ import {
 import { cleanPath } from './path.ts';
 import { decodeBase64, decodePercent, decodeUtf8, parsePaxRecords } from './pax.ts';
 import { ByteSource, copy } from './source.ts';
+import { collectBytes } from '../util/bytes.ts';
 
 /**
  * Receives, in archive order, everything the reader passes: verbatim bytes (headers,
@@ -562,4 +563,12 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/** The entries of a tar stream as entries to write elsewhere, each file's bytes read in full. */
+export async function* tarEntries(src: ByteStream): AsyncIterable<TarWriteEntry> {
+  for await (const t of readTar(src)) {
+    const body = t.type === 'file' ? await collectBytes(t.body()) : undefined;
+    yield { path: t.path, type: t.type, mode: t.mode, uid: t.uid, gid: t.gid, mtime: t.mtime, size: t.size, linkname: t.linkname, devmajor: t.devmajor, devminor: t.devminor, xattrs: t.xattrs, ...(body ? { body } : {}) };
+  }
 }

@@ -217,6 +217,32 @@ describe('run, as Docker runs it', () => {
     ], (i) => (i === 0 ? 'code' : 'all'));
   });
 
+  test('cp into a running container reaches its processes and, when it stops, its layer', async () => {
+    const src = join(work, 'cp-src');
+    await mkdir(join(src, 'dir', 'sub'), { recursive: true });
+    await writeFile(join(src, 'note'), 'hello\n');
+    await writeFile(join(src, 'dir', 'a'), 'a\n');
+    await writeFile(join(src, 'dir', 'sub', 'b'), 'b\n');
+    await chmod(join(src, 'dir', 'a'), 0o640);
+    await both(
+      [
+        { args: ['run', '-d', '--name', 'NAME', 'IMG', 'sleep', '60'] },
+        { args: ['cp', join(src, 'note'), 'NAME:/tmp/'] },
+        { args: ['cp', join(src, 'dir'), 'NAME:/copied'] },
+        { args: ['cp', join(src, 'note'), 'NAME:/copied/sub/renamed'] },
+        { args: ['exec', 'NAME', 'cat', '/tmp/note', '/copied/a', '/copied/sub/b', '/copied/sub/renamed'] },
+        { args: ['exec', 'NAME', 'stat', '-c', '%n %a %u %g', '/copied', '/copied/a', '/copied/sub/b'] },
+        { args: ['cp', join(src, 'dir'), 'NAME:/tmp/note'] },
+        { args: ['cp', join(src, 'note'), 'NAME:/missing/dir/'] },
+        { args: ['kill', 'NAME'] },
+        { args: ['start', 'NAME'] },
+        { args: ['exec', 'NAME', 'cat', '/copied/sub/renamed'] },
+        { args: ['rm', '-f', 'NAME'] },
+      ],
+      (i) => (i === 0 || i === 8 ? 'code' : 'all'),
+    );
+  });
+
   test('the store is consistent after all of it', async () => {
     await expectStoreChecks(root);
   });
