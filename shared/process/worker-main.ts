@@ -11,16 +11,28 @@ import type { ExitMessage, RunJob, WorkerEndpoint } from './protocol.ts';
 import { remoteSystem } from './remote-system.ts';
 import { SabClient } from './sab-channel.ts';
 import { ModuleSlots } from './module-slots.ts';
+import { SpareInstance } from './spare-instance.ts';
 import { WA, type WasmModule } from './wasm-api.ts';
 
 export function workerMain(ep: WorkerEndpoint): void {
   const modules = new ModuleSlots<WasmModule>();
+  let spare: SpareInstance | undefined;
   ep.onMessage((msg) => {
     if (msg.t !== 'run') return;
     const job = msg.job;
     modules.touch(job.moduleKey, job.module);
     const module = modules.get(job.moduleKey);
-    ep.post(module ? runJob(ep, job, module) : { t: 'exit', status: 126, message: `worker lost module ${job.moduleKey}`, positions: [null, null, null] });
+    if (!module) {
+      ep.post({ t: 'exit', status: 126, message: `worker lost module ${job.moduleKey}`, positions: [null, null, null] });
+      return;
+    }
+    const ready = spare?.key === job.moduleKey ? spare : undefined;
+    spare = undefined;
+    ep.post(runJob(ep, job, module, ready));
+    // The next process most likely runs the same program: make its instance while idle.
+    setTimeout(() => {
+      if (!spare) spare = SpareInstance.make(job.moduleKey, module);
+    }, 0);
   });
 }
 
@@ -31,7 +43,7 @@ function trapSignal(message: string): number {
   return 6; // SIGABRT: `unreachable` is how wasi-libc's abort() ends.
 }
 
-function runJob(ep: WorkerEndpoint, job: RunJob, module: WasmModule): ExitMessage {
+function runJob(ep: WorkerEndpoint, job: RunJob, module: WasmModule, spare?: SpareInstance): ExitMessage {
   let host: WasiHost | null = null;
   const memoryBytes = (): number => {
     try {
@@ -53,7 +65,7 @@ function runJob(ep: WorkerEndpoint, job: RunJob, module: WasmModule): ExitMessag
       args: job.argv, env: job.env, sys, cred: job.cred, umask: job.umask, stdio: job.stdio,
       ...(job.terminal ? { terminal: job.terminal } : {}),
     });
-    const instance = new WA.Instance(module, host.imports());
+    const instance = spare ? spare.bind(host.imports()) : new WA.Instance(module, host.imports());
     const code = host.start(instance as never);
     return end({ status: code & 0xff });
   } catch (e) {
