@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '../errors.ts';
+import { DataLossError, InvalidArgumentError } from '../errors.ts';
+import { collectBytes } from '../util/bytes.ts';
 import type { Digest } from '../digest/digest.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Meta, MetaNode } from '../tree/node.ts';
@@ -178,7 +179,7 @@ async function prefetch(req: CopyRequest, blobs: BlobStore, matches: SourceEntry
   const worker = async () => {
     while (next < files.length) {
       const e = files[next++]!;
-      const p = blobs.ingest(req.source.open(e.path, e.size), { size: e.size }).then((r) => r.digest);
+      const p = e.size <= WHOLE ? putWhole(blobs, req.source, e) : blobs.ingest(req.source.open(e.path, e.size), { size: e.size }).then((r) => r.digest);
       out.set(e.path, p);
       await p;
     }
@@ -188,6 +189,19 @@ async function prefetch(req: CopyRequest, blobs: BlobStore, matches: SourceEntry
 }
 
 const PREFETCH = 8;
+
+/**
+ * Files up to this size are read whole and stored with one `put`: on a disk store both
+ * are a few synchronous calls, cheaper than streaming them through the thread pool,
+ * where each step is a hand-over between threads.
+ */
+const WHOLE = 64 * 1024;
+
+async function putWhole(blobs: BlobStore, source: CopySource, e: SourceEntry): Promise<Digest> {
+  const bytes = await collectBytes(source.open(e.path, e.size));
+  if (bytes.length !== e.size) throw new DataLossError(`${e.path}: ${bytes.length} bytes read, ${e.size} expected: the file changed during the build`);
+  return blobs.put(bytes);
+}
 
 /** A source whose listings are read once per copy (the copy walks them twice). */
 function cached(src: CopySource): CopySource {
