@@ -62,10 +62,16 @@ export async function runEngineService(root: string, build: string): Promise<num
   } catch {
     // none left behind
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => resolve());
-  });
+  // Created 0600, not chmod-ed after: no moment when others could connect.
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(path, 0o600);
 
   await new Promise<void>((resolve) => {

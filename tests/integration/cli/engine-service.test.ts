@@ -4,7 +4,8 @@
 // build does not serve.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holderListening } from '../../../backend/runtime/holder.ts';
@@ -114,10 +115,37 @@ describe('the engine service', () => {
     await waitFor('a new service', async () => (await services(root)).length === 1 && (await holderListening(sock())));
   });
 
+  it('killed in the middle of a load, leaves a store that checks clean; the command says it ended', async () => {
+    await waitFor('the service', () => holderListening(sock()));
+    // An image of 600 random files, saved and removed, to load again.
+    const ctx = join(dir, 'big');
+    await mkdir(join(ctx, 'files'), { recursive: true });
+    for (let i = 0; i < 600; i++) await writeFile(join(ctx, 'files', `f${i}`), randomBytes(40_000));
+    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY files/ /files/\n');
+    await layerbox(root, ['build', '-q', '-t', 'big', ctx]);
+    const tar = join(dir, 'big.tar');
+    await layerbox(root, ['save', '-o', tar, 'big']);
+    await layerbox(root, ['rmi', 'big']);
+    await layerbox(root, ['image', 'prune', '-a', '-f']);
+    const [pid] = await services(root);
+    const load = run([process.execPath, requireCli(), '--root', root, 'load', '-i', tar], { check: false });
+    // Killed once it is writing blobs.
+    await waitFor('the load to write', async () => (await readdir(join(root, 'tmp'))).some((n) => n.endsWith('.blob')), 20_000);
+    process.kill(pid!, 'SIGKILL');
+    const r = await load;
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/engine service .* stopped before the command ended/);
+    const check = await layerbox(root, ['system', 'check'], { env: { LAYERBOX_ENGINE_SERVICE: 'off' }, check: false });
+    expect([check.code, check.stderr]).toEqual([0, '']);
+    await layerbox(root, ['load', '-i', tar]);
+    expect((await layerbox(root, ['images', '--format', '{{.Repository}}', 'big'])).stdout).toBe('big\n');
+  });
+
   it('leaves when its store is removed', async () => {
     await waitFor('the service', () => holderListening(sock()));
-    const pids = await services(root);
-    expect(pids).toHaveLength(1);
+    // Two commands that found none may each have started one: the second finds the
+    // service lock taken and leaves.
+    await waitFor('one service', async () => (await services(root)).length === 1);
     await removeTree(root);
     await waitFor('the service to leave', async () => (await services(root)).length === 0);
   });
