@@ -28,6 +28,8 @@ export interface Terminal {
    * reader left); by default this process's own.
    */
   onInterrupt?(fn: (signal: string) => void): () => void;
+  /** Settles when the user is gone (see LayerboxIO.cancelled). */
+  readonly cancelled?: Promise<void>;
 }
 
 export interface NodeIOOptions {
@@ -144,6 +146,7 @@ export function nodeIO(t: Terminal, opts: NodeIOOptions = {}): LayerboxIO {
       return t.stdinIsTTY;
     },
     files,
+    ...(t.cancelled ? { cancelled: t.cancelled } : {}),
     storeLocation: rootOf,
     engine(globals) {
       return engineFor(rootOf(globals), t);

@@ -9,7 +9,7 @@ import { pipe } from '../../shared/process/pipe.ts';
 import type { ByteWriter } from '../../shared/process/stdio.ts';
 import type { ExecOptions, RunningContainer, Streams } from '../../shared/runtime/container-host.ts';
 import { CHANNEL, FrameDecoder, decodeControl, encodeControl, encodeFrame, type Channel } from '../../shared/runtime/frames.ts';
-import { LocalHandle, type ContainerHandle, type ProcessRow } from '../../shared/runtime/handle.ts';
+import { DETACHED, LocalHandle, type ContainerHandle, type ProcessRow } from '../../shared/runtime/handle.ts';
 
 export function holderAddress(storeRoot: string, id: string): string {
   const key = createHash('sha256').update(storeRoot).digest('hex').slice(0, 24);
@@ -96,7 +96,8 @@ function dispatch(
       return undefined;
     case 'attach': {
       const input = msg.stdin ? pipe() : undefined;
-      done(handle.attach({ stdout: writer(CHANNEL.stdout), stderr: writer(CHANNEL.stderr), ...(input ? { stdin: input.reader } : {}) }));
+      const gone = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+      done(handle.attach({ stdout: writer(CHANNEL.stdout), stderr: writer(CHANNEL.stderr), ...(input ? { stdin: input.reader } : {}) }, gone));
       return input ? stdinFrames(sock, input) : undefined;
     }
     case 'cp': {
@@ -138,7 +139,7 @@ function stdinFrames(sock: Socket, p: ReturnType<typeof pipe>): (channel: Channe
 }
 
 /** A request to the holder: a control message, then frames both ways until its reply. */
-function request(address: string, msg: object, streams: Streams = {}, stdin?: AsyncIterable<Uint8Array>): Promise<unknown> {
+function request(address: string, msg: object, streams: Streams = {}, stdin?: AsyncIterable<Uint8Array>, until?: Promise<unknown>): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sock = connect(address);
     const frames = new FrameDecoder();
@@ -149,6 +150,11 @@ function request(address: string, msg: object, streams: Streams = {}, stdin?: As
       f();
       sock.destroy();
     };
+    // Whoever asked went away: hang up (the holder then lets go of this session).
+    void until?.then(
+      () => finish(() => resolve(DETACHED)),
+      () => finish(() => resolve(DETACHED)),
+    );
     sock.on('connect', () => {
       sock.write(encodeControl(msg));
       if (stdin) {
@@ -219,9 +225,9 @@ export class RemoteHandle implements ContainerHandle {
   async wait(): Promise<number> {
     return Number(await request(this.address, { op: 'wait' }));
   }
-  async attach(streams: Streams): Promise<number> {
+  async attach(streams: Streams, until?: Promise<unknown>): Promise<number> {
     const input = streams.stdin ? this.stdinSource?.() : undefined;
-    return Number(await request(this.address, { op: 'attach', stdin: input !== undefined }, streams, input));
+    return Number(await request(this.address, { op: 'attach', stdin: input !== undefined }, streams, input, until));
   }
   async pause(): Promise<void> {
     await request(this.address, { op: 'pause' });

@@ -104,6 +104,8 @@ function serve(sock: Socket, build: string, onStale: () => void): Promise<void> 
     let finished = false;
     let gone = false;
     const interrupts = new Set<(signal: string) => void>();
+    let cancel!: () => void;
+    const cancelled = new Promise<void>((r) => (cancel = r));
     const stdin = new StdinQueue(sock);
     const send = (frame: Uint8Array) => {
       if (!finished && !gone && !sock.destroyed) sock.write(frame);
@@ -120,6 +122,7 @@ function serve(sock: Socket, build: string, onStale: () => void): Promise<void> 
       // a container it ran keeps running, as with docker.
       gone = true;
       stdin.end();
+      cancel();
       if (!hello) resolve();
     });
     sock.on('data', (chunk: Buffer) => {
@@ -159,7 +162,10 @@ function serve(sock: Socket, build: string, onStale: () => void): Promise<void> 
           if (interrupts.size) for (const fn of [...interrupts]) fn(m.signal);
           // Nothing in the foreground to pass it to: the command ends for its user now,
           // as a process killed by that signal; what it was doing finishes here unseen.
-          else finish(SIGNAL_STATUS[m.signal] ?? 130);
+          else {
+            finish(SIGNAL_STATUS[m.signal] ?? 130);
+            cancel();
+          }
         }
       }
     });
@@ -184,6 +190,7 @@ function serve(sock: Socket, build: string, onStale: () => void): Promise<void> 
           interrupts.add(fn);
           return () => interrupts.delete(fn);
         },
+        cancelled,
       };
       try {
         return await runCli(h.argv, nodeIO(terminal, { detachedHere: true }), program);

@@ -41,6 +41,11 @@ export interface LayerboxIO extends CliIO {
   storeLocation(globals: FlagValues): string;
   /** Extra `system check` work the host can do (verify every blob's bytes). */
   checkBlobs?(globals: FlagValues): Promise<string[]>;
+  /**
+   * Settles when the one who gave the command is gone (interrupted, or disconnected from
+   * an engine service that runs it): following commands (logs -f, attach) stop then.
+   */
+  cancelled?: Promise<void>;
   /** Running containers; absent where this host cannot run programs. */
   containers?(globals: FlagValues): Promise<ContainerControl>;
 }

@@ -258,14 +258,14 @@ export async function logs(ctx: Ctx): Promise<number> {
     write: async (b) => show([{ stream, time: new Date(e.now()).toISOString(), data: b }], { timestamps }),
     close() {},
   });
-  await handle.attach({ stdout: w('stdout'), stderr: w('stderr') });
+  await handle.attach({ stdout: w('stdout'), stderr: w('stderr') }, ctx.io.cancelled);
   return 0;
 }
 
 export async function attach(ctx: Ctx): Promise<number> {
   const { state, handle } = await handleOf(ctx, ctx.args[0]!);
   const withStdin = !ctx.flags.bool('no-stdin') && (state.Config.OpenStdin ?? false);
-  return handle.attach(terminal(ctx, withStdin));
+  return handle.attach(terminal(ctx, withStdin), ctx.io.cancelled);
 }
 
 export async function top(ctx: Ctx): Promise<void> {

@@ -30,8 +30,11 @@ export interface ContainerHandle {
   top(): Promise<ProcessRow[]>;
   /** Resolves with the exit status when the container stops. */
   wait(): Promise<number>;
-  /** Stream the container's output (and stdin when open) until it stops. */
-  attach(streams: Streams): Promise<number>;
+  /**
+   * Stream the container's output (and stdin when open) until it stops, or until `until`
+   * settles (the one attached went away): then 130, and the container runs on.
+   */
+  attach(streams: Streams, until?: Promise<unknown>): Promise<number>;
   pause(): Promise<void>;
   unpause(): Promise<void>;
   /** Save the running container's changes into the store now. */
@@ -51,6 +54,9 @@ export function processRows(list: readonly ProcessInfo[]): ProcessRow[] {
     argv: [...p.argv],
   }));
 }
+
+/** What `attach` resolves with when the one attached goes away first (as after Ctrl-C). */
+export const DETACHED = 130;
 
 /** The handle of a container this process runs. */
 export class LocalHandle implements ContainerHandle {
@@ -74,12 +80,13 @@ export class LocalHandle implements ContainerHandle {
   async wait(): Promise<number> {
     return (await this.running.done).status;
   }
-  async attach(streams: Streams): Promise<number> {
+  async attach(streams: Streams, until?: Promise<unknown>): Promise<number> {
     const off = this.running.addOutput(streams);
     // Input goes to the container's open stdin; the client's end does not close it (StdinOnce is off).
     if (streams.stdin && this.running.stdin) void pump(streams.stdin, this.running.stdin, false);
     try {
-      return (await this.running.done).status;
+      const ended = this.running.done.then((x) => x.status);
+      return await (until ? Promise.race([ended, until.then(() => DETACHED, () => DETACHED)]) : ended);
     } finally {
       off();
     }

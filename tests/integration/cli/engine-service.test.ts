@@ -98,6 +98,20 @@ describe('the engine service', () => {
     expect((await layerbox(root, ['ps', '-aq'])).stdout).toBe('');
   });
 
+  it('logs -f interrupted with Ctrl-C ends with 130; the container runs on', async () => {
+    await waitFor('the service', () => holderListening(sock()));
+    const id = (await layerbox(root, ['run', '-d', 'box', 'sh', '-c', 'while :; do echo tick; sleep 0.1; done'])).stdout.trim();
+    const follow = spawn(process.execPath, [requireCli(), '--root', root, 'logs', '-f', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    follow.stdout!.on('data', (b: Buffer) => (text += b.toString()));
+    const ended = new Promise<number | null>((res) => follow.on('exit', (code) => res(code)));
+    await waitFor('the first tick', async () => text.includes('tick'));
+    follow.kill('SIGINT');
+    expect(await ended).toBe(130);
+    expect((await layerbox(root, ['inspect', '--format', '{{.State.Running}}', id])).stdout.trim()).toBe('true');
+    await layerbox(root, ['rm', '-f', id]);
+  });
+
   it('does not serve a command of another build; that command runs by itself', async () => {
     await waitFor('the service', () => holderListening(sock()));
     const [pid] = await services(root);

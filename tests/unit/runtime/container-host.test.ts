@@ -5,6 +5,7 @@ import { createContainer, containerChanges, getContainer } from '../../../shared
 import { getVolume } from '../../../shared/engine/volumes.ts';
 import { ensureImage } from '../../../shared/engine/catalog.ts';
 import { ContainerHost } from '../../../shared/runtime/container-host.ts';
+import { DETACHED, LocalHandle } from '../../../shared/runtime/handle.ts';
 import { MemoryLogStore, logLines } from '../../../shared/runtime/log.ts';
 import { CollectingWriter } from '../../../shared/process/stdio.ts';
 import { UnionFs } from '../../../shared/unionfs/unionfs.ts';
@@ -72,5 +73,23 @@ describe('a container in one engine process', () => {
     const bad = await e.write(() => createContainer(e, { image: 'box', cmd: ['nosuch'] }));
     await expect(host.start(bad.Id)).rejects.toThrow(/executable file not found in \$PATH/);
     expect((await getContainer(e, bad.Id)).state.State).toMatchObject({ Running: false, ExitCode: 127 });
+  }, 60_000);
+
+  it('attach ends when the one attached goes away, and its streams get nothing more; the container runs on', async () => {
+    const { host } = await setup();
+    const r = await host.run({ image: 'box', cmd: ['sh', '-c', 'while :; do echo tick; sleep 0.05; done'] });
+    const out = new CollectingWriter();
+    let leave!: () => void;
+    const gone = new Promise<void>((res) => (leave = res));
+    const attached = new LocalHandle(r).attach({ stdout: out }, gone);
+    while (!out.text().includes('tick')) await new Promise((res) => setTimeout(res, 20));
+    leave();
+    expect(await attached).toBe(DETACHED);
+    const seen = out.text().length;
+    await new Promise((res) => setTimeout(res, 300));
+    expect(out.text().length).toBe(seen);
+    expect(host.running(r.id)).toBe(r);
+    r.kill('KILL');
+    expect((await r.done).status).toBe(137);
   }, 60_000);
 });
