@@ -1,5 +1,5 @@
 import type { Digest } from '../digest/digest.ts';
-import { DataLossError, InvalidArgumentError, LayerboxError, NotFoundError } from '../errors.ts';
+import { CancelledError, DataLossError, InvalidArgumentError, LayerboxError, NotFoundError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { imageFromRecord, layerRecords, type Image } from '../engine/images.ts';
 import { ensureImage, missingImageMessage } from '../engine/catalog.ts';
@@ -52,6 +52,11 @@ export interface BuildOptions {
   warn?: (line: string) => void;
   /** Runs RUN steps; without one a build that reaches RUN fails, naming the line. */
   runner?: BuildRunner;
+  /**
+   * Settles when nobody waits for the build any more (its user interrupted it): the
+   * build stops before its next step, and nothing it staged is kept.
+   */
+  cancelled?: Promise<unknown>;
 }
 
 /** What a RUN step asks of the runtime: run argv over a root filesystem, return its changes. */
@@ -149,6 +154,7 @@ export async function build(e: Engine, opts: BuildOptions): Promise<BuildResult>
   const unused = Object.keys(buildArgs).filter((a) => !usedArgs.has(a) && !AUTOMATIC_PLATFORM_ARGS.has(a));
   if (unused.length) opts.warn?.(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
 
+  b.checkCancelled();
   const exportStep = log.step('exporting to image');
   let config = result.config;
   if (opts.labels && Object.keys(opts.labels).length) {
@@ -172,6 +178,7 @@ class Builder {
   executedSteps = 0;
   private readonly results = new Map<number, Promise<StageState>>();
   private readonly metaScope = new Map<string, string | undefined>();
+  private stopped = false;
 
   constructor(
     private readonly e: Engine,
@@ -182,6 +189,10 @@ class Builder {
     private readonly created: string,
     private readonly log: BuildLog,
   ) {
+    void opts.cancelled?.then(
+      () => (this.stopped = true),
+      () => (this.stopped = true),
+    );
     for (const a of ['TARGETPLATFORM', 'BUILDPLATFORM']) this.metaScope.set(a, 'linux/amd64');
     for (const a of ['TARGETOS', 'BUILDOS']) this.metaScope.set(a, 'linux');
     for (const a of ['TARGETARCH', 'BUILDARCH']) this.metaScope.set(a, 'amd64');
@@ -343,7 +354,13 @@ class Builder {
     };
   }
 
+  /** Throws when the build was cancelled. */
+  checkCancelled(): void {
+    if (this.stopped) throw new CancelledError('build cancelled');
+  }
+
   private async step(stage: Stage, state: StageState, inst: Instruction, title: string): Promise<StageState> {
+    this.checkCancelled();
     const where = `${inst.location.file}:${inst.location.startLine}`;
     const lookup = this.lookup(state);
     const expand = (w: string) => this.expand(w, lookup, inst.location);

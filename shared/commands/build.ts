@@ -69,6 +69,7 @@ export async function build(ctx: Ctx): Promise<void> {
       log: write,
       warn: (w) => err(ctx, w),
       ...(ctx.io.containers ? { runner: lazyRunner(ctx, e) } : {}),
+      ...(ctx.io.cancelled ? { cancelled: ctx.io.cancelled } : {}),
     }),
   );
   if (quiet) out(ctx, result.id);

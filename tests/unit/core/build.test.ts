@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../shared/store/memory-store.ts';
 import { Engine } from '../../../shared/engine/engine.ts';
 import { build } from '../../../shared/build/builder.ts';
+import { CancelledError } from '../../../shared/errors.ts';
 import { MemoryContext } from '../../../shared/build/context.ts';
 import { getImage } from '../../../shared/engine/images.ts';
 import { imageRootfs } from '../../../shared/engine/rootfs.ts';
@@ -74,5 +75,25 @@ describe('build', () => {
     const t = await e.write(() => build(e, { context: ctx, target: 'other' }));
     const timg = await getImage(e, t.id);
     expect(timg.config.history?.map((h) => h.created_by)).toEqual(['COPY b.txt /b # buildkit']);
+  });
+
+  it('stops before its next step when cancelled, and keeps nothing', async () => {
+    const e = engine();
+    let cancel!: () => void;
+    const cancelled = new Promise<void>((res) => (cancel = res));
+    const before = await e.refs.list('');
+    const run = e.write(() =>
+      build(e, {
+        context: new MemoryContext(files),
+        tags: ['demo'],
+        cancelled,
+        // The user interrupts as the second step begins.
+        log: (l) => {
+          if (l.includes('ENV A=1')) cancel();
+        },
+      }),
+    );
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(await e.refs.list('')).toEqual(before);
   });
 });
