@@ -6,6 +6,7 @@ import type { Digest } from '../../shared/digest/digest.ts';
 import { DataLossError, DigestMismatchError, NotFoundError } from '../../shared/errors.ts';
 import type { ByteStream } from '../../shared/host.ts';
 import type { BlobStore } from '../../shared/store/blob-store.ts';
+import { BlobCache } from '../../shared/store/blob-cache.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
 import { fsyncDir, makeDurable, prepareSyncfs, startWriteback, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
@@ -97,7 +98,7 @@ export class FsBlobStore implements BlobStore {
     if (hit) return hit;
     const small = this.withFileSync(d, readSmallSync);
     if (small) {
-      this.remember(d, small);
+      this.recent.set(d, small);
       return small;
     }
     const b = await this.withFile(d, (path) => readFile(path));
@@ -300,30 +301,13 @@ export class FsBlobStore implements BlobStore {
   }
 
   /**
-   * Small blobs read lately (image records, configs, directory listings): a blob never
-   * changes, so a long-lived process (the engine service) reads each once. Bounded;
-   * `delete` forgets.
+   * Small blobs read lately (image records, configs, directory listings): a long-lived
+   * process (the engine service) reads each once. `delete` forgets.
    */
-  private readonly recent = new Map<Digest, Uint8Array>();
-  private recentBytes = 0;
-
-  private remember(d: Digest, b: Uint8Array): void {
-    if (b.length > RECENT_MAX_BLOB) return;
-    this.recent.set(d, b);
-    this.recentBytes += b.length;
-    for (const [k, v] of this.recent) {
-      if (this.recentBytes <= RECENT_TOTAL) break;
-      this.recent.delete(k);
-      this.recentBytes -= v.length;
-    }
-  }
+  private readonly recent = new BlobCache(16 * 1024 * 1024, 64 * 1024);
 
   async delete(d: Digest): Promise<void> {
-    const r = this.recent.get(d);
-    if (r) {
-      this.recent.delete(d);
-      this.recentBytes -= r.length;
-    }
+    this.recent.delete(d);
     await unlink(this.layout.blobPath(d)).catch(ignoreMissing);
   }
 
@@ -428,10 +412,6 @@ function readInto(fd: number, buf: Uint8Array): Promise<number> {
 }
 
 /** The whole file if it is at most SMALL_IO bytes, read with synchronous calls; else undefined. */
-/** Blobs up to this size are remembered after a read, up to RECENT_TOTAL bytes in all. */
-const RECENT_MAX_BLOB = 64 * 1024;
-const RECENT_TOTAL = 16 * 1024 * 1024;
-
 function readSmallSync(path: string): Uint8Array | undefined {
   const fd = openSync(path, 'r');
   try {

@@ -126,7 +126,7 @@ export async function cp(ctx: Ctx): Promise<void> {
   if (!src.container && !dst.container) throw new StatusError(1, 'Error: must specify at least one container source');
   const follow = ctx.flags.bool('follow-link');
   // Into a running container: its holder writes into the filesystem its processes see.
-  const live = dst.container && (await runningHere(ctx, dst.container)) ? await liveHandle(ctx, dst.container) : undefined;
+  const live = dst.container ? await liveHandle(ctx, dst.container) : undefined;
   if (src.container) {
     await syncIfRunning(ctx, src.container);
     const contents = src.path.endsWith('/.');
@@ -174,23 +174,21 @@ export async function cp(ctx: Ctx): Promise<void> {
   else await e.write(() => copyIntoContainer(e, container, parent, ctx.io.files.entries(src.path, name), { keepOwners }));
 }
 
-/** The handle of a running container, its changes so far saved so paths resolve as its processes see them. */
+/**
+ * The handle of a running container (undefined when it is not running, or the host runs
+ * none), its changes so far saved so paths resolve as its processes see them.
+ */
 async function liveHandle(ctx: Ctx, ref: string) {
-  await syncIfRunning(ctx, ref);
-  const state = await current(ctx, ref);
+  if (!ctx.io.containers) return undefined;
+  const state = await current(ctx, ref).catch(() => undefined);
+  if (!state?.State.Running) return undefined;
   const h = await (await control(ctx)).handle(state.Id);
   if (!h) throw new StatusError(1, `Error: container ${ref} is running but cannot be reached`);
+  await h.sync();
   return h;
 }
 
 /** Entries with the top renamed (cp out of a container to a new name keeps contents relative). */
 async function* rename(entries: AsyncIterable<TarWriteEntry>, top: string): AsyncIterable<TarWriteEntry> {
   for await (const t of entries) yield { ...t, path: top === '.' ? t.path.replace(/^\.(\/|$)/, '') : t.path };
-}
-
-
-
-async function runningHere(ctx: Ctx, ref: string): Promise<boolean> {
-  if (!ctx.io.containers) return false;
-  return (await current(ctx, ref).catch(() => undefined))?.State.Running ?? false;
 }

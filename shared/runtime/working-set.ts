@@ -4,7 +4,7 @@ import type { Entries } from '../tree/directory.ts';
 import type { DirNode } from '../tree/node.ts';
 import { MemorySource, MissingContentError, prefetch, type TreeSource } from '../vfs/index.ts';
 import { FsDomain } from '../vfs/domain.ts';
-import { BlobCache } from './blob-cache.ts';
+import { BlobCache } from '../store/blob-cache.ts';
 
 /**
  * Synchronous reads of stored blobs, for hosts whose storage allows it (files on disk).
@@ -20,7 +20,10 @@ const PREFETCH_BUDGET = 64 * 1024 * 1024;
 
 /** One directory cache per engine: every container of an image shares its listings. */
 const caches = new WeakMap<Engine, MemorySource>();
-/** Contents read synchronously, kept for the next container (programs, mostly). */
+/**
+ * Contents read synchronously, kept for the next container: programs, mostly, so the
+ * next container to run one reads nothing from disk.
+ */
 const recent = new WeakMap<Engine, BlobCache>();
 
 class StoreSource implements TreeSource {

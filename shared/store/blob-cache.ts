@@ -1,9 +1,8 @@
 import type { Digest } from '../digest/digest.ts';
 
 /**
- * Recently read file contents, by digest, within a byte budget (least recently used
- * go first). Contents are immutable, so an entry never goes stale; keeping programs
- * here means the next container to run one reads nothing from disk. Files larger than
+ * Recently read blobs, by digest, within a byte budget (least recently used go
+ * first). Blobs are immutable, so an entry never goes stale. Blobs larger than
  * `maxEntry` are not kept: they are data, read once.
  */
 export class BlobCache {
@@ -22,6 +21,14 @@ export class BlobCache {
       this.entries.set(d, b);
     }
     return b;
+  }
+
+  /** Forget a blob (it was deleted from its store). */
+  delete(d: Digest): void {
+    const b = this.entries.get(d);
+    if (!b) return;
+    this.entries.delete(d);
+    this.bytes -= b.length;
   }
 
   set(d: Digest, b: Uint8Array): void {
