@@ -1,12 +1,14 @@
 // Cold build of a 1,000-file, 50 MB context with three COPY steps (FROM scratch, then
 // one COPY per top-level folder), as a whole `layerbox build` process into a fresh store
 // each run, against:
-// - the physical floor, in this process: read every file once, SHA-256 its bytes (the
-//   content digest) and write the three layer tars with layerbox's tar writer, hashing
-//   each tar (the diff_id). No store, no fsync, no process start.
+// - the physical floor, in this process: read every file once (readFileSync, the fastest
+//   way here: the promise API took 3–5 times as long for these 1,000 files), SHA-256 its
+//   bytes (the content digest) and write the three layer tars with layerbox's tar
+//   writer, hashing each tar (the diff_id). No store, no fsync, no process start.
 // - `docker build --no-cache` of the same context with BuildKit on a private daemon.
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeTar } from '../shared/tar/writer.ts';
 import type { TarWriteEntry } from '../shared/tar/entry.ts';
@@ -28,7 +30,7 @@ async function readHashTar(context: string, top: string): Promise<void> {
     yield { path: top, type: 'dir', mode: 0o755 };
     for (const d of tree.dirs) yield { path: `${top}/${d}`, type: 'dir', mode: 0o755 };
     for (const f of tree.files) {
-      const body = await readFile(f.abs);
+      const body = readFileSync(f.abs);
       createHash('sha256').update(body).digest();
       yield { path: `${top}/${f.path}`, type: 'file', mode: 0o644, size: body.length, body };
     }

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, lstatSync, open, openSync, read, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
@@ -6,15 +6,14 @@ import type { BuildContext, ContextEntry } from '../../shared/build/context.ts';
 import type { ByteStream } from '../../shared/host.ts';
 import { splitPath } from '../../shared/tree/path.ts';
 
-/** Files up to this size are read in one call… */
-const SMALL = 8 * 1024 * 1024;
 /**
- * …and up to this size with synchronous calls: from the page cache, where a build's
- * context usually is, that takes microseconds, less than the trips through libuv's
- * thread pool it saves (open, read, close). Larger reads go to the pool, which also
- * takes their page faults off the main thread.
+ * Files up to this size are read in one go, with synchronous calls: from the page
+ * cache, where a build's context usually is, that takes about a millisecond per MiB,
+ * less than the trips through libuv's thread pool it saves (open, read, close; waking a
+ * pool thread on the other core is an inter-processor interrupt, which in a virtual
+ * machine is an exit to the hypervisor). Larger files are streamed through the pool.
  */
-const SYNC_READ = 64 * 1024;
+const SMALL = 8 * 1024 * 1024;
 
 /** Clean a context-relative path: `/`-separated, no `.`, `..` clamped at the root. */
 function clean(path: string): string {
@@ -79,41 +78,28 @@ export class FsContext implements BuildContext {
     return (async function* () {
       const known = size ?? (await stat(full)).size;
       if (known <= SMALL) {
-        const b = known <= SYNC_READ ? readWholeSync(full, known + 1) : await readWhole(full, known + 1);
+        const b = readWholeSync(full, known + 1);
         if (b.length) yield b;
         return;
       }
       yield* createReadStream(full, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
     })();
   }
+
+  async read(path: string, size: number): Promise<Uint8Array> {
+    return readWholeSync(join(this.root, clean(path)), size + 1);
+  }
 }
 
 /** Up to `max` bytes from the start of a file, with synchronous calls. */
 function readWholeSync(path: string, max: number): Uint8Array {
-  const buf = new Uint8Array(max);
+  // Not zero-filled: the read writes every byte that is returned.
+  const b = Buffer.allocUnsafeSlow(max);
+  const buf = new Uint8Array(b.buffer, b.byteOffset, max);
   const fd = openSync(path, 'r');
   try {
     let n = 0;
     for (let got; n < max && (got = readSync(fd, buf, n, max - n, n)) > 0; ) n += got;
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Up to `max` bytes from the start of a file, through libuv's pool. */
-async function readWhole(path: string, max: number): Promise<Uint8Array> {
-  // Not zero-filled: its pages are first touched by the read, on libuv's thread.
-  const b = Buffer.allocUnsafeSlow(max);
-  const buf = new Uint8Array(b.buffer, b.byteOffset, max);
-  const fd = await new Promise<number>((res, rej) => open(path, 'r', (e, fd) => (e ? rej(e) : res(fd))));
-  try {
-    let n = 0;
-    while (n < max) {
-      const got = await new Promise<number>((res, rej) => read(fd, buf, n, max - n, n, (e, k) => (e ? rej(e) : res(k))));
-      if (got === 0) break;
-      n += got;
-    }
     return buf.subarray(0, n);
   } finally {
     closeSync(fd);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, open, openSync, read, readFileSync, readSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
-import { open as openHandle, opendir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, open, openSync, read, readFileSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
+import { open as openHandle, opendir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../../shared/digest/digest.ts';
 import { DataLossError, DigestMismatchError, NotFoundError } from '../../shared/errors.ts';
@@ -10,7 +10,8 @@ import { BlobCache } from '../../shared/store/blob-cache.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
 import { fsyncDir, makeDurable, prepareSyncfs, startWriteback, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
-import { ignoreMissing, isMissing, tempName } from './temp-file.ts';
+import { RecycledFiles } from './recycled-files.ts';
+import { ignoreMissing, isMissing, tempName, unlinkQuietly } from './temp-file.ts';
 
 export interface FsBlobStoreOptions {
   /** How `flush` makes a batch durable; default `auto`. */
@@ -43,6 +44,13 @@ const CHUNK = 256 * 1024;
  * blobs an operation touches (directories, configs, records) are a few hundred bytes.
  */
 const SMALL_IO = 128 * 1024;
+/**
+ * `put` writes blobs up to this size with synchronous calls: into the page cache that
+ * takes about a millisecond per MiB, and a trip through the pool cost more on these
+ * machines (waking a pool thread on the other core is an inter-processor interrupt,
+ * which in a virtual machine is an exit to the hypervisor).
+ */
+const SYNC_WRITE = 4 * 1024 * 1024;
 
 /**
  * Blobs as files `blobs/sha256/<hex>` (mode 0444) under a store root.
@@ -62,6 +70,8 @@ export class FsBlobStore implements BlobStore {
   /** Serialises flush and discard, which both hand over the staged set. */
   private readonly batch = new Mutex();
   private readonly durability: Durability;
+  /** Emptied files of deleted blobs, reused for new ones. */
+  private readonly recycled: RecycledFiles;
   private kept = 0;
   /** Bytes staged since the last writeback hint. */
   private unwritten = 0;
@@ -71,6 +81,7 @@ export class FsBlobStore implements BlobStore {
     opts: FsBlobStoreOptions = {},
   ) {
     this.durability = opts.durability ?? 'auto';
+    this.recycled = new RecycledFiles(layout.recycledDir);
   }
 
   async has(d: Digest): Promise<boolean> {
@@ -158,19 +169,24 @@ export class FsBlobStore implements BlobStore {
     return this.withFileSync(d, (path) => statSync(path).size);
   }
 
-  async put(bytes: Uint8Array, expected?: Digest): Promise<Digest> {
+  async put(bytes: Uint8Array, expected?: Digest, opts?: { adopt?: boolean }): Promise<Digest> {
     const d = sha256Hex(bytes);
     if (expected && expected !== d) throw new DigestMismatchError('blob', expected, d);
     if (this.staged.has(d) || this.isStored(d)) return d;
     const path = join(this.layout.tmpDir, tempName('blob'));
+    let fd: number | undefined;
     try {
-      if (bytes.length <= SMALL_IO) writeFileSync(path, bytes, { flag: 'wx', mode: 0o444 });
-      else await writeFile(path, bytes, { flag: 'wx', mode: 0o444 });
+      fd = this.recycled.take(path) ?? openSync(path, 'wx', 0o444);
+      if (bytes.length <= SYNC_WRITE) writeFullySync(fd, bytes);
+      else await writeFully(fd, bytes);
     } catch (e) {
-      await unlink(path).catch(() => {});
+      if (fd !== undefined) closeSync(fd);
+      unlinkQuietly(path);
       throw e;
     }
-    await this.stage(d, path, bytes.length, bytes.slice());
+    closeSync(fd);
+    // Nothing was awaited since the lookup above unless the write went to the pool.
+    this.stage(d, path, bytes.length, bytes.length <= SYNC_WRITE, opts?.adopt ? bytes : () => bytes.slice());
     return d;
   }
 
@@ -187,7 +203,8 @@ export class FsBlobStore implements BlobStore {
     const path = known ? undefined : join(this.layout.tmpDir, tempName('blob'));
     // Creating a file is the slow part of writing a small one (ext4 allocates an inode
     // under its folder's lock): it goes to libuv's pool and overlaps the first read and hash.
-    const opening = path ? createFile(path) : undefined;
+    const reused = path ? this.recycled.take(path) : undefined;
+    const opening = path ? (reused !== undefined ? Promise.resolve(reused) : createFile(path)) : undefined;
     opening?.catch(() => {});
     let fd: number | undefined;
     const gather = path ? takeBuffer() : undefined;
@@ -227,7 +244,7 @@ export class FsBlobStore implements BlobStore {
         fd = undefined;
         closeSync(f);
       }
-      if (path) await this.stage(digest, path, size);
+      if (path) this.stage(digest, path, size, false);
       return { digest, size };
     } finally {
       if (gather) giveBuffer(gather);
@@ -240,13 +257,17 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  /** Record a verified temp file, unless the blob got stored meanwhile. */
-  private async stage(d: Digest, path: string, size: number, bytes?: Uint8Array): Promise<void> {
-    if (this.staged.has(d) || this.isStored(d)) {
-      await unlink(path).catch(ignoreMissing);
+  /**
+   * Record a verified temp file, unless the blob got stored meanwhile (`looked`: the
+   * caller looked just now, with nothing awaited since). `bytes` are kept in memory
+   * within budget: given, or copied by the function.
+   */
+  private stage(d: Digest, path: string, size: number, looked: boolean, bytes?: Uint8Array | (() => Uint8Array)): void {
+    if (this.staged.has(d) || (!looked && this.isStored(d))) {
+      unlinkQuietly(path);
       return;
     }
-    const keep = bytes && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? bytes : undefined;
+    const keep = bytes && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? (typeof bytes === 'function' ? bytes() : bytes) : undefined;
     if (keep) this.kept += size;
     this.staged.set(d, keep ? { path, size, bytes: keep } : { path, size });
     if (this.durability !== 'fsync') {
@@ -288,6 +309,7 @@ export class FsBlobStore implements BlobStore {
       }
       // 3. make the renames themselves durable
       if (renamed) await fsyncDir(this.layout.sha256Dir);
+      this.recycled.settle();
     });
   }
 
@@ -297,6 +319,7 @@ export class FsBlobStore implements BlobStore {
       this.staged.clear();
       this.kept = 0;
       for (const [, s] of entries) unlinkQuietly(s.path);
+      this.recycled.settle();
     });
   }
 
@@ -308,7 +331,8 @@ export class FsBlobStore implements BlobStore {
 
   async delete(d: Digest): Promise<void> {
     this.recent.delete(d);
-    await unlink(this.layout.blobPath(d)).catch(ignoreMissing);
+    const path = this.layout.blobPath(d);
+    if (!(await this.recycled.recycle(path))) await unlink(path).catch(ignoreMissing);
   }
 
   async *list(): AsyncIterable<Digest> {
@@ -397,6 +421,11 @@ function createFile(path: string): Promise<number> {
   return new Promise((resolve, reject) => open(path, 'wx', 0o444, (e, fd) => (e ? reject(e) : resolve(fd))));
 }
 
+/** Write all of `bytes` at the file's position with synchronous calls (a small blob, into the page cache). */
+function writeFullySync(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
 /** Write all of `bytes` at the file's position (libuv's pool: the disk may be slow). */
 async function writeFully(fd: number, bytes: Uint8Array): Promise<void> {
   for (let off = 0; off < bytes.length; ) {
@@ -430,10 +459,3 @@ function readSmallSync(path: string): Uint8Array | undefined {
   }
 }
 
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    ignoreMissing(e);
-  }
-}

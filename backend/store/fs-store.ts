@@ -126,6 +126,7 @@ async function ensureLayout(layout: StoreLayout): Promise<void> {
   }
   await mkdir(layout.sha256Dir, { recursive: true });
   await mkdir(layout.tmpDir, { recursive: true });
+  await mkdir(layout.recycledDir, { recursive: true });
   await removeStaleTemp(layout.tmpDir);
   if (version !== undefined) return;
   // A new store: everything in place and durable, then the version file last, as its mark.

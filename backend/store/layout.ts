@@ -11,13 +11,14 @@ import { digestHex } from '../../shared/digest/digest.ts';
  *   blobs/sha256/<hex> immutable blob files, mode 0444
  *   tmp/               staged blobs and ref files being written, named after their owner process
  *   volatile/<ns>/<key> records that need no durability barrier (a --rm container's state)
+ *   recycled/          emptied files of deleted blobs, reused for new ones (recycled-files.ts)
  *   engine.sock        the store's engine service, while one runs (backend/service)
  */
 export const LAYOUT_VERSION = 1;
 
 /** Entries a store root may hold; an unknown entry means the folder is not ours. */
 /** `containers/` holds running containers' logs (Docker's json-file), outside the content-addressed store. */
-export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers', 'volatile', 'engine.sock']);
+export const LAYOUT_ENTRIES: ReadonlySet<string> = new Set(['layout-version', 'refs.json', 'blobs', 'tmp', 'containers', 'volatile', 'recycled', 'engine.sock']);
 
 export class StoreLayout {
   readonly root: string;
@@ -27,6 +28,7 @@ export class StoreLayout {
   readonly sha256Dir: string;
   readonly tmpDir: string;
   readonly volatileDir: string;
+  readonly recycledDir: string;
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -36,6 +38,7 @@ export class StoreLayout {
     this.sha256Dir = join(this.blobsDir, 'sha256');
     this.tmpDir = join(this.root, 'tmp');
     this.volatileDir = join(this.root, 'volatile');
+    this.recycledDir = join(this.root, 'recycled');
   }
 
   blobPath(d: Digest): string {

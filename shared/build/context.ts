@@ -31,6 +31,12 @@ export interface BuildContext {
   readdir(path: string): Promise<ContextEntry[]>;
   /** A file's bytes; `size`, when the caller knows it from `lstat`, saves a second look. */
   open(path: string, size?: number): ByteStream;
+  /**
+   * Optional: a file's bytes in a new buffer the caller owns, read at once (a file
+   * expected to be `size` bytes: a longer one shows as longer). Saves the copies a
+   * stream needs, for files small enough to hold whole.
+   */
+  read?(path: string, size: number): Promise<Uint8Array>;
 }
 
 export function readAll(ctx: BuildContext, path: string): Promise<Uint8Array> {

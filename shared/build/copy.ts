@@ -193,14 +193,15 @@ const PREFETCH = 8;
 /**
  * Files up to this size are read whole and stored with one `put`: on a disk store both
  * are a few synchronous calls, cheaper than streaming them through the thread pool,
- * where each step is a hand-over between threads.
+ * where each step is a hand-over between threads. The store keeps the bytes it is
+ * handed for the layer's digest, which reads every file of the step again.
  */
-const WHOLE = 64 * 1024;
+const WHOLE = 4 * 1024 * 1024;
 
 async function putWhole(blobs: BlobStore, source: CopySource, e: SourceEntry): Promise<Digest> {
-  const bytes = await collectBytes(source.open(e.path, e.size));
+  const bytes = source.read ? await source.read(e.path, e.size) : await collectBytes(source.open(e.path, e.size));
   if (bytes.length !== e.size) throw new DataLossError(`${e.path}: ${bytes.length} bytes read, ${e.size} expected: the file changed during the build`);
-  return blobs.put(bytes);
+  return blobs.put(bytes, undefined, { adopt: true });
 }
 
 /** A source whose listings are read once per copy (the copy walks them twice). */
@@ -220,6 +221,7 @@ function cached(src: CopySource): CopySource {
       return v;
     },
     open: (p, size) => src.open(p, size),
+    ...(src.read ? { read: src.read.bind(src) } : {}),
     resolve: (p) => src.resolve(p),
   };
 }

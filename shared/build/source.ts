@@ -5,6 +5,7 @@ import type { UnionFs } from '../unionfs/unionfs.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { BuildContext, ContextEntry } from './context.ts';
 import { splitPath } from '../tree/path.ts';
+import { collectBytes } from '../util/bytes.ts';
 
 /**
  * Something COPY can read from: the build context (bytes to ingest) or another stage's
@@ -32,6 +33,8 @@ export interface CopySource {
   readdir(path: string): Promise<SourceEntry[]>;
   /** Content of a file entry that has no digest (`size` from its entry, when known). */
   open(path: string, size?: number): ByteStream;
+  /** Optional: the whole content of such a file in a new buffer the caller owns (see BuildContext.read). */
+  read?(path: string, size: number): Promise<Uint8Array>;
   /** Resolve symlinks inside the source's root (for the top level of a COPY source). */
   resolve(path: string): Promise<string>;
 }
@@ -73,6 +76,11 @@ export class ContextSource implements CopySource {
 
   open(path: string, size?: number): ByteStream {
     return this.ctx.open(splitPath(path).join('/'), size);
+  }
+
+  read(path: string, size: number): Promise<Uint8Array> {
+    const p = splitPath(path).join('/');
+    return this.ctx.read ? this.ctx.read(p, size) : collectBytes(this.ctx.open(p, size));
   }
 
   async resolve(path: string): Promise<string> {

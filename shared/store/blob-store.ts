@@ -19,8 +19,12 @@ export interface BlobStore {
   stream(d: Digest): ByteStream;
   /** Size in bytes; throws NotFoundError. */
   size(d: Digest): Promise<number>;
-  /** Store bytes; when `expected` is given a mismatch throws DigestMismatchError. */
-  put(bytes: Uint8Array, expected?: Digest): Promise<Digest>;
+  /**
+   * Store bytes; when `expected` is given a mismatch throws DigestMismatchError. The
+   * store copies what it keeps of `bytes`, unless `adopt`: then the caller hands them
+   * over and must not change them again.
+   */
+  put(bytes: Uint8Array, expected?: Digest, opts?: { adopt?: boolean }): Promise<Digest>;
   /** Store a stream; verified against `expected` (digest and/or size) when given. */
   ingest(src: ByteStream, expected?: { digest?: Digest; size?: number }): Promise<{ digest: Digest; size: number }>;
   /** Make every staged blob durable and visible to other processes. */

@@ -36,10 +36,10 @@ export class MemoryBlobStore implements BlobStore {
   async size(d: Digest): Promise<number> {
     return (await this.get(d)).length;
   }
-  async put(bytes: Uint8Array, expected?: Digest): Promise<Digest> {
+  async put(bytes: Uint8Array, expected?: Digest, opts?: { adopt?: boolean }): Promise<Digest> {
     const d = sha256(bytes);
     if (expected && expected !== d) throw new DigestMismatchError('blob', expected, d);
-    if (!this.find(d)) this.staged.set(d, bytes.slice());
+    if (!this.find(d)) this.staged.set(d, opts?.adopt ? bytes : bytes.slice());
     return d;
   }
   async ingest(src: ByteStream, expected?: { digest?: Digest; size?: number }) {

@@ -69,6 +69,9 @@ export async function listStore(root: string): Promise<StoreListing> {
       const st = await lstat(path);
       if (st.isDirectory()) {
         out.push(`${rel}/`);
+        // Emptied files kept for reuse (backend/store/recycled-files.ts): a write takes
+        // some whether it succeeds or not, and they hold no content.
+        if (rel === 'recycled') continue;
         await walk(path);
       } else if (st.isSymbolicLink()) {
         out.push(`${rel} -> ${await readlink(path)}`);

@@ -40,9 +40,9 @@ function deadPid(): number {
 }
 
 describe('layout', () => {
-  it('creates layout-version, refs.json, blobs/sha256 and tmp', async () => {
+  it('creates layout-version, refs.json, blobs/sha256, tmp and recycled', async () => {
     await open();
-    expect((await readdir(root)).sort()).toEqual(['blobs', 'layout-version', 'refs.json', 'tmp']);
+    expect((await readdir(root)).sort()).toEqual(['blobs', 'layout-version', 'recycled', 'refs.json', 'tmp']);
     expect(await readFile(join(root, 'layout-version'), 'utf8')).toBe('1\n');
     expect(JSON.parse(await readFile(join(root, 'refs.json'), 'utf8'))).toEqual({});
     expect(await readdir(join(root, 'blobs'))).toEqual(['sha256']);
@@ -121,7 +121,7 @@ describe('layout', () => {
   it('completes a store whose creation was interrupted', async () => {
     await mkdir(join(root, 'blobs'), { recursive: true });
     const s = await open();
-    expect((await readdir(root)).sort()).toEqual(['blobs', 'layout-version', 'refs.json', 'tmp']);
+    expect((await readdir(root)).sort()).toEqual(['blobs', 'layout-version', 'recycled', 'refs.json', 'tmp']);
     expect((await checkStore(s)).ok).toBe(true);
   });
 
@@ -129,6 +129,74 @@ describe('layout', () => {
     expect(defaultStoreRoot({ LAYERBOX_ROOT: '/srv/lb', XDG_DATA_HOME: '/x', HOME: '/h' })).toBe('/srv/lb');
     expect(defaultStoreRoot({ XDG_DATA_HOME: '/x', HOME: '/h' })).toBe('/x/layerbox');
     expect(defaultStoreRoot({ HOME: '/h' })).toBe('/h/.local/share/layerbox');
+  });
+});
+
+describe('recycled files', () => {
+  const inode = async (d: string) => (await stat(join(root, 'blobs', 'sha256', d.slice(7)))).ino;
+
+  it('a deleted blob file is emptied into recycled/, and the next new blob reuses it', async () => {
+    const s = await open();
+    const old = await s.blobs.put(bytesOf(10, 300_000));
+    await s.blobs.flush();
+    const ino = await inode(old);
+    await s.blobs.delete(old);
+    expect(await readdir(join(root, 'blobs', 'sha256'))).toEqual([]);
+    const [kept] = await readdir(join(root, 'recycled'));
+    const st = await stat(join(root, 'recycled', kept!));
+    expect({ ino: st.ino, size: st.size, blocks: st.blocks }).toEqual({ ino, size: 0, blocks: 0 });
+
+    // put and ingest both take it; the blob is whole, read-only, and the pool is empty.
+    const d = await s.blobs.ingest((async function* () { yield bytesOf(11, 5000); yield bytesOf(12, 70_000); })());
+    await s.blobs.flush();
+    expect(await inode(d.digest)).toBe(ino);
+    expect(await readdir(join(root, 'recycled'))).toEqual([]);
+    const path = join(root, 'blobs', 'sha256', d.digest.slice(7));
+    expect((await stat(path)).mode & 0o777).toBe(0o444);
+    expect(new Uint8Array(await readFile(path))).toEqual(new Uint8Array([...bytesOf(11, 5000), ...bytesOf(12, 70_000)]));
+    expect((await checkStore(s)).ok).toBe(true);
+  });
+
+  it('a file left full in recycled/ (a crash before it was emptied) is emptied by its taker', async () => {
+    await mkdir(join(root, 'recycled'), { recursive: true });
+    const s = await open();
+    await writeFile(join(root, 'recycled', 'leftover'), bytesOf(13, 100_000), { mode: 0o444 });
+    const d = await s.blobs.put(bytesOf(14, 2000));
+    await s.blobs.flush();
+    expect(await readdir(join(root, 'recycled'))).toEqual([]);
+    expect(new Uint8Array(await readFile(join(root, 'blobs', 'sha256', d.slice(7))))).toEqual(bytesOf(14, 2000));
+    expect((await checkStore(s)).ok).toBe(true);
+  });
+
+  it('a blob file with another name is deleted, not emptied', async () => {
+    const s = await open();
+    const d = await s.blobs.put(bytesOf(15, 4000));
+    await s.blobs.flush();
+    const other = join(root, '..', 'linked');
+    spawnSync('ln', [join(root, 'blobs', 'sha256', d.slice(7)), other]);
+    await s.blobs.delete(d);
+    expect(await readdir(join(root, 'recycled'))).toEqual([]);
+    expect(new Uint8Array(await readFile(other))).toEqual(bytesOf(15, 4000));
+  });
+
+  it('two stores on one root never take the same file', async () => {
+    const a = await open();
+    const digests = [];
+    for (let i = 0; i < 20; i++) digests.push(await a.blobs.put(bytesOf(100 + i, 1000)));
+    await a.blobs.flush();
+    for (const d of digests) await a.blobs.delete(d);
+    expect((await readdir(join(root, 'recycled'))).length).toBe(20);
+    const b = await open();
+    const written = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).blobs.put(bytesOf(200 + i, 3000 + i))),
+    );
+    await Promise.all([a.blobs.flush(), b.blobs.flush()]);
+    const inodes = await Promise.all(written.map(inode));
+    expect(new Set(inodes).size).toBe(30);
+    for (const [i, d] of written.entries()) {
+      expect(new Uint8Array(await readFile(join(root, 'blobs', 'sha256', d.slice(7))))).toEqual(bytesOf(200 + i, 3000 + i));
+    }
+    expect(await readdir(join(root, 'recycled'))).toEqual([]);
   });
 });
 
