@@ -8,7 +8,8 @@
 // version of /data/g0/d0/f0, made untimed through the engine.
 //
 // Figures, measured in alternating rounds:
-// - in-process: Engine.write(commitContainer) over the fs store, against the floor of any
+// - in-process: Engine.write(commitContainer) over the fs store opened as the engine
+//   service opens it (with its spare files made ahead), against the floor of any
 //   durable change (write a small file, fsync, rename, fsync the folder);
 // - the whole `layerbox commit` process, against bare `node -e ''` and `podman commit`
 //   of a busybox container with one file changed.
@@ -17,6 +18,7 @@ import { mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { installNodeHost } from '../backend/host.ts';
 import { openFsStore, type FsStore } from '../backend/store/index.ts';
+import { SPARE_FILES } from '../backend/service/engine-service.ts';
 import { commitContainer } from '../shared/engine/commit.ts';
 import { createContainer } from '../shared/engine/containers.ts';
 import { copyIntoContainer } from '../shared/engine/cp.ts';
@@ -118,7 +120,7 @@ export default async function commit(): Promise<Figure[]> {
       console.error(`commit.bench: layerbox import of the ${fmt(size)}-file image took ${(imported.ms / 1000).toFixed(1)} s (set-up, not a figure)`);
       await removeTree(tar);
       await serviceReady(root);
-      const store = await openFsStore(root);
+      const store = await openFsStore(root, { spareFiles: SPARE_FILES });
       stores.push(store);
       const e = new Engine(store);
 

@@ -65,7 +65,7 @@ const opened = new Map<string, Promise<Opened>>();
 const limited = new Map<string, Promise<Engine>>();
 
 /** The store and engine at `root`, opened once; a new store starts with the built-in images. */
-export function openEngine(root: string, t?: Pick<Terminal, 'stderr' | 'env'>): Promise<Opened> {
+export function openEngine(root: string, t?: Pick<Terminal, 'stderr' | 'env'>, opts: { spareFiles?: number } = {}): Promise<Opened> {
   let o = opened.get(root);
   if (!o) {
     o = (async () => {
@@ -78,6 +78,7 @@ export function openEngine(root: string, t?: Pick<Terminal, 'stderr' | 'env'>): 
       ]);
       const fresh = !existsSync(new StoreLayout(root).versionFile);
       const store = await openFsStore(root, {
+        ...opts,
         onWait: (m) => t?.stderr(m.endsWith('\n') ? m : m + '\n'),
       });
       const e = new Engine(store, { limits: limitsFromEnv(process.env), catalog: nodeCatalog });

@@ -28,6 +28,8 @@ const encoder = new TextEncoder();
 const bytes = (c: string | Uint8Array) => (typeof c === 'string' ? encoder.encode(c) : c);
 /** Standard input held for a command before the client is asked to pause. */
 const STDIN_HIGH_WATER = 4 * 1024 * 1024;
+/** Empty files kept made ahead in the store: a commit writes about six. */
+export const SPARE_FILES = 32;
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGPIPE: 141 };
 
 export async function runEngineService(root: string, build: string): Promise<number> {
@@ -39,7 +41,8 @@ export async function runEngineService(root: string, build: string): Promise<num
   if (!release) return 0;
 
   configureNodeWorkers({ warm: 2, refill: true });
-  const o = await openEngine(layout.root);
+  // A long-lived process makes the files of its next operations ahead (RecycledFiles).
+  const o = await openEngine(layout.root, undefined, { spareFiles: SPARE_FILES });
   o.host ??= nodeContainerHost(o.engine, o.store);
   const host = o.host;
   void host.runtimeHost.pool();

@@ -16,6 +16,8 @@ import { ignoreMissing, isMissing, tempName, unlinkQuietly } from './temp-file.t
 export interface FsBlobStoreOptions {
   /** How `flush` makes a batch durable; default `auto`. */
   durability?: Durability;
+  /** Where deleted blob files go for reuse (shared with the store's ref file writes). */
+  recycled?: RecycledFiles;
 }
 
 interface Staged {
@@ -81,7 +83,7 @@ export class FsBlobStore implements BlobStore {
     opts: FsBlobStoreOptions = {},
   ) {
     this.durability = opts.durability ?? 'auto';
-    this.recycled = new RecycledFiles(layout.recycledDir);
+    this.recycled = opts.recycled ?? new RecycledFiles(layout.recycledDir);
   }
 
   async has(d: Digest): Promise<boolean> {
@@ -310,6 +312,7 @@ export class FsBlobStore implements BlobStore {
       // 3. make the renames themselves durable
       if (renamed) await fsyncDir(this.layout.sha256Dir);
       this.recycled.settle();
+      this.recycled.refill();
     });
   }
 
@@ -320,6 +323,7 @@ export class FsBlobStore implements BlobStore {
       this.kept = 0;
       for (const [, s] of entries) unlinkQuietly(s.path);
       this.recycled.settle();
+      this.recycled.refill();
     });
   }
 

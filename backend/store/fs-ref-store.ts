@@ -5,6 +5,7 @@ import { DataLossError, FailedPreconditionError, InvalidArgumentError } from '..
 import type { RefStore, RefUpdate } from '../../shared/store/ref-store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
 import { fsyncDir } from './durability.ts';
+import type { RecycledFiles } from './recycled-files.ts';
 import type { StoreLayout } from './layout.ts';
 import { isMissing, tempName } from './temp-file.ts';
 
@@ -54,6 +55,8 @@ export class FsRefStore implements RefStore {
   constructor(
     readonly layout: StoreLayout,
     private readonly withLock: <T>(fn: () => Promise<T>) => Promise<T>,
+    /** Empty files made ahead (or left by deleted blobs): a new refs.json takes one. */
+    private readonly recycled?: RecycledFiles,
   ) {}
 
   async get(name: string): Promise<Digest | undefined> {
@@ -176,7 +179,7 @@ export class FsRefStore implements RefStore {
     const sorted = [...refs.keys()].sort(compareNames);
     const bytes = Buffer.from(formatRefs(sorted, refs), 'utf8');
     const tmp = join(this.layout.tmpDir, tempName('refs'));
-    const fd = openSync(tmp, 'wx+', 0o644);
+    const fd = this.recycled?.take(tmp, 0o644, true) ?? openSync(tmp, 'wx+', 0o644);
     let kept = false;
     try {
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
@@ -188,6 +191,7 @@ export class FsRefStore implements RefStore {
       await this.reload.run(async () => void this.replace({ ino, fd, refs, sorted }));
       kept = true;
       await fsyncDir(this.layout.root);
+      this.recycled?.refill();
     } catch (e) {
       if (!kept) {
         closeSync(fd);

@@ -9,11 +9,18 @@ import { fsyncDir, fsyncPath } from './durability.ts';
 import { FsBlobStore, type FsBlobStoreOptions } from './fs-blob-store.ts';
 import { FsRefStore } from './fs-ref-store.ts';
 import { FsVolatileRecords } from './fs-volatile-records.ts';
+import { RecycledFiles } from './recycled-files.ts';
 import { LAYOUT_ENTRIES, LAYOUT_VERSION, StoreLayout } from './layout.ts';
 import { folderLock, type LockWaitOptions, type ProcessLock } from './process-lock.ts';
 import { isMissing, removeStaleTemp, tempName } from './temp-file.ts';
 
-export interface FsStoreOptions extends FsBlobStoreOptions, LockWaitOptions {}
+export interface FsStoreOptions extends Omit<FsBlobStoreOptions, 'recycled'>, LockWaitOptions {
+  /**
+   * Empty files to keep made ahead in recycled/ (see RecycledFiles): for a long-lived
+   * process, whose next operation then allocates no inodes. Default 0.
+   */
+  spareFiles?: number;
+}
 
 /**
  * A store in a folder (see layout.ts), shared safely by any number of processes.
@@ -41,8 +48,9 @@ export class FsStore implements Store {
     private readonly opts: FsStoreOptions = {},
   ) {
     this.location = layout.root;
-    this.blobs = new FsBlobStore(layout, opts);
-    this.refs = new FsRefStore(layout, (fn) => (this.held ? fn() : this.lock(fn)));
+    const recycled = new RecycledFiles(layout.recycledDir, opts.spareFiles);
+    this.blobs = new FsBlobStore(layout, { ...opts, recycled });
+    this.refs = new FsRefStore(layout, (fn) => (this.held ? fn() : this.lock(fn)), recycled);
     this.volatile = new FsVolatileRecords(layout);
   }
 

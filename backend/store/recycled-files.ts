@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, open, openSync, readdirSync, renameSync } from 'node:fs';
+import { chmodSync, close, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, open, openSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMissing, tempName, unlinkQuietly } from './temp-file.ts';
 
@@ -15,6 +15,10 @@ import { isMissing, tempName, unlinkQuietly } from './temp-file.ts';
  * it (its blocks are freed as by unlink); a new blob renames one back into tmp/ and
  * writes it, which allocates no inode.
  *
+ * A long-lived process (the engine service) also keeps `spares` new empty files here,
+ * made after each operation, off its path: a commit's few new files then cost no inode
+ * allocation while the user waits, as PostgreSQL makes WAL segments ahead of need.
+ *
  * Several processes may share the folder: each takes a file by renaming it away, so a
  * file goes to one taker. A file here holds nothing: after a crash between the rename
  * and the truncate it may still hold old bytes, which the next taker truncates.
@@ -24,8 +28,14 @@ export class RecycledFiles {
   private names: string[] | undefined;
   /** Whether the folder was listed again since the last `settle` (other processes add to it). */
   private relisted = false;
+  /** A `refill` is under way. */
+  private filling = false;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** Files to keep here at least, made by `refill`; 0 makes none. */
+    private readonly spares = 0,
+  ) {}
 
   /**
    * Move the blob file at `path` here and empty it; false when it stays for the caller
@@ -50,7 +60,7 @@ export class RecycledFiles {
     // the next close (auto_da_alloc), and that close is ours here, with nothing to
     // flush, instead of the next writer's.
     try {
-      if (!isRoot) chmodSync(to, 0o600);
+      if (POOL_MODE !== 0o444) chmodSync(to, POOL_MODE);
       const fd = await new Promise<number>((resolve, reject) => open(to, constants.O_WRONLY | constants.O_TRUNC, (e, f) => (e ? reject(e) : resolve(f))));
       closeSync(fd);
       names.push(name);
@@ -61,10 +71,10 @@ export class RecycledFiles {
   }
 
   /**
-   * An emptied file renamed to `target` and opened for writing, with the mode of a blob
-   * (0444), or undefined when none is at hand (the caller creates one).
+   * An emptied file renamed to `target` and opened for writing (and reading, when
+   * `readable`) with `mode`, or undefined when none is at hand (the caller creates one).
    */
-  take(target: string): number | undefined {
+  take(target: string, mode = 0o444, readable = false): number | undefined {
     for (;;) {
       const name = this.next();
       if (name === undefined) return undefined;
@@ -75,10 +85,10 @@ export class RecycledFiles {
         return undefined;
       }
       try {
-        const fd = openSync(target, constants.O_WRONLY);
+        const fd = openSync(target, readable ? constants.O_RDWR : constants.O_WRONLY);
         // Not emptied (a crash came between rename and truncate): rare, so checked, not assumed.
         if (fstatSync(fd).size !== 0) ftruncateSync(fd, 0);
-        if (!isRoot) fchmodSync(fd, 0o444);
+        if (mode !== POOL_MODE) fchmodSync(fd, mode);
         return fd;
       } catch {
         unlinkQuietly(target);
@@ -90,6 +100,33 @@ export class RecycledFiles {
   /** A batch ended: the next time the list runs dry, look at the folder again. */
   settle(): void {
     this.relisted = false;
+  }
+
+  /**
+   * Make new empty files until `spares` are here, one at a time on libuv's pool, and
+   * return at once: called after an operation, so the next one finds them made.
+   */
+  refill(): void {
+    if (this.filling || this.spares === 0) return;
+    this.filling = true;
+    const next = (): void => {
+      if (this.list().length >= this.spares) {
+        this.filling = false;
+        return;
+      }
+      const name = tempName('free');
+      open(join(this.dir, name), 'wx', POOL_MODE, (err, fd) => {
+        if (err) {
+          this.filling = false;
+          return;
+        }
+        close(fd, () => {
+          this.list().push(name);
+          next();
+        });
+      });
+    };
+    next();
   }
 
   private next(): string | undefined {
@@ -121,5 +158,8 @@ export class RecycledFiles {
  */
 const MAX_FILES = 16 * 1024;
 
-/** Root writes a 0444 file without changing its mode; others make it writable while it is recycled. */
-const isRoot = process.getuid?.() === 0;
+/**
+ * The mode of files here: root writes a 0444 file, so a blob file keeps its mode;
+ * others make it writable while it waits.
+ */
+const POOL_MODE = process.getuid?.() === 0 ? 0o444 : 0o600;

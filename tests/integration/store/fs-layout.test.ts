@@ -179,6 +179,31 @@ describe('recycled files', () => {
     expect(new Uint8Array(await readFile(other))).toEqual(bytesOf(15, 4000));
   });
 
+  it('a store with spare files makes them ahead after each operation; new blobs and refs.json take them', async () => {
+    const s = await open({ spareFiles: 4 });
+    const spares = async () => {
+      const names = await readdir(join(root, 'recycled'));
+      return new Map(await Promise.all(names.map(async (n) => [(await stat(join(root, 'recycled', n))).ino, n] as const)));
+    };
+    const made = async () => {
+      for (let i = 0; i < 200 && (await readdir(join(root, 'recycled'))).length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+      return spares();
+    };
+    await s.blobs.put(bytesOf(20, 100));
+    await s.blobs.flush();
+    const first = await made();
+    expect(first.size).toBe(4);
+    const d = await s.blobs.put(bytesOf(21, 100));
+    await s.refs.update([{ name: 'x', value: d }], (tmp) => s.blobs.flush([tmp]));
+    expect(first.has(await inode(d))).toBe(true);
+    const refsFile = await stat(join(root, 'refs.json'));
+    expect(first.has(refsFile.ino)).toBe(true);
+    expect(refsFile.mode & 0o777).toBe(0o644);
+    expect((await s.refs.get('x'))).toBe(d);
+    expect((await made()).size).toBe(4);
+    expect((await checkStore(s)).ok).toBe(true);
+  });
+
   it('two stores on one root never take the same file', async () => {
     const a = await open();
     const digests = [];
