@@ -6,6 +6,10 @@
  *
  * Layout: Int32 flag (0 waiting, 1 answered), Int32 tag, Int32 total length, Int32 part
  * length, then the part's bytes.
+ *
+ * Only the flag says an answer is there, never a wake-up: the engine sets the flag, then
+ * notifies, and a pause between the two (a garbage collection) lets the worker see the
+ * flag, return, and be waiting for its next call when that earlier notify arrives.
  */
 import { decodeValue, type ChannelServer, type Encoded, type SyscallOp, type SyscallTransport } from './channel.ts';
 
@@ -45,10 +49,15 @@ export class SabClient implements SyscallTransport {
     return this.data.length;
   }
 
+  /** Blocks until the engine has set the flag (a wake-up alone is no answer: see above). */
+  private awaitAnswer(): void {
+    while (Atomics.load(this.flag, 0) === 0) Atomics.wait(this.flag, 0, 0);
+  }
+
   call(op: SyscallOp, args: unknown[]): unknown {
     Atomics.store(this.flag, 0, 0);
     this.post({ t: 'call', op, args, mem: this.memoryBytes() });
-    Atomics.wait(this.flag, 0, 0);
+    this.awaitAnswer();
     const tag = this.flag[1]!;
     const total = this.flag[2]!;
     let part = this.flag[3]!;
@@ -61,7 +70,7 @@ export class SabClient implements SyscallTransport {
       if (at >= total) break;
       Atomics.store(this.flag, 0, 0);
       this.post({ t: 'more' });
-      Atomics.wait(this.flag, 0, 0);
+      this.awaitAnswer();
       part = this.flag[3]!;
     }
     return decodeValue(tag, all);
