@@ -108,10 +108,13 @@ export default async function runBuild(): Promise<Figure[]> {
     const pipeline = async () => {
       const box = await Sandbox.create(e, rh, { root: bigRoot, hostname: 'bench' });
       const out = new CollectingWriter();
+      const err = new CollectingWriter();
       const t0 = performance.now();
-      const exit = await box.runtime.run({ argv: ['sh', '-c', 'cat /big.bin | wc -c'], env: ['PATH=/bin'], stdout: out });
+      const exit = await box.runtime.run({ argv: ['sh', '-c', 'cat /big.bin | wc -c'], env: ['PATH=/bin'], stdout: out, stderr: err });
       const ms = performance.now() - t0;
-      if (exit.status !== 0 || out.text().trim() !== String(PIPE_BYTES)) throw new Error(`pipeline printed ${JSON.stringify(out.text())}, status ${exit.status}`);
+      if (exit.status !== 0 || out.text().trim() !== String(PIPE_BYTES)) {
+        throw new Error(`pipeline printed ${JSON.stringify(out.text())}, status ${exit.status}, stderr ${JSON.stringify(err.text())}`);
+      }
       return ms;
     };
     const nodeRead = async () => {
