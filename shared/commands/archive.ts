@@ -13,6 +13,7 @@ import type { TarWriteEntry } from '../tar/entry.ts';
 import type { ByteStream } from '../host.ts';
 import { applyChanges } from './changes.ts';
 import { out, type Ctx } from './io.ts';
+import { untilCancelled } from '../util/cancellable.ts';
 import { control, current, syncIfRunning } from './liveness.ts';
 
 function refuseTerminal(ctx: Ctx, what: string): void {
@@ -42,7 +43,7 @@ export async function save(ctx: Ctx): Promise<void> {
       task.update(p.bytes);
     },
   });
-  await writeOut(ctx, ctx.flags.string('output'), data, 'save');
+  await writeOut(ctx, ctx.flags.string('output'), untilCancelled(data, ctx.io.cancelled, 'save'), 'save');
   task?.done('Saved');
 }
 
@@ -53,10 +54,12 @@ export async function load(ctx: Ctx): Promise<void> {
   const quiet = ctx.flags.bool('quiet');
   let files;
   if (input && input !== '-') {
-    files = (await ctx.io.files.isDirectory(input)) ? ctx.io.files.layoutFiles(input) : filesOfTar(await maybeGunzip(ctx, ctx.io.files.read(input), input));
+    files = (await ctx.io.files.isDirectory(input))
+      ? ctx.io.files.layoutFiles(input)
+      : filesOfTar(await maybeGunzip(ctx, untilCancelled(ctx.io.files.read(input), ctx.io.cancelled, 'load'), input));
   } else {
     if (ctx.io.stdinIsTTY) throw new StatusError(1, 'Error: requested load from stdin, but stdin is empty');
-    files = filesOfTar(await maybeGunzip(ctx, ctx.io.stdin(), 'stdin'));
+    files = filesOfTar(await maybeGunzip(ctx, untilCancelled(ctx.io.stdin(), ctx.io.cancelled, 'load'), 'stdin'));
   }
   const progress = createProgress({ stdout: (s) => ctx.io.stdout(s), isTTY: ctx.io.isTTY, ...(ctx.io.columns ? { columns: ctx.io.columns } : {}) });
   let task: ReturnType<typeof progress.start> | undefined;
@@ -92,7 +95,7 @@ export async function importImage(ctx: Ctx): Promise<void> {
   if (/^[a-z]+:\/\//i.test(src)) throw new InvalidArgumentError(`import ${src}: layerbox works offline and cannot download; save the file and import it from disk`);
   const changes = ctx.flags.list('change');
   const id = await e.write(() =>
-    importRootfs(e, src === '-' ? ctx.io.stdin() : ctx.io.files.read(src), {
+    importRootfs(e, untilCancelled(src === '-' ? ctx.io.stdin() : ctx.io.files.read(src), ctx.io.cancelled, 'import'), {
       source: src,
       ...(ctx.args[1] ? { reference: ctx.args[1] } : {}),
       ...(ctx.flags.string('message') ? { message: ctx.flags.string('message') } : {}),
@@ -106,7 +109,7 @@ export async function importImage(ctx: Ctx): Promise<void> {
 export async function exportCmd(ctx: Ctx): Promise<void> {
   const e = await ctx.io.engine(ctx.globals);
   await syncIfRunning(ctx, ctx.args[0]!);
-  await writeOut(ctx, ctx.flags.string('output'), exportContainer(e, ctx.args[0]!), 'export');
+  await writeOut(ctx, ctx.flags.string('output'), untilCancelled(exportContainer(e, ctx.args[0]!), ctx.io.cancelled, 'export'), 'export');
 }
 
 /** Split `CONTAINER:PATH`; a path with a slash before any colon is local, as in Docker. */

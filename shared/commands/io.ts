@@ -43,7 +43,8 @@ export interface LayerboxIO extends CliIO {
   checkBlobs?(globals: FlagValues): Promise<string[]>;
   /**
    * Settles when the one who gave the command is gone (interrupted, or disconnected from
-   * an engine service that runs it): following commands (logs -f, attach) stop then.
+   * an engine service that runs it): following commands (logs -f, attach) stop then,
+   * and builds, loads, imports, saves and exports stop and keep nothing.
    */
   cancelled?: Promise<void>;
   /** Running containers; absent where this host cannot run programs. */

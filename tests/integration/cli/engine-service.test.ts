@@ -155,6 +155,43 @@ describe('the engine service', () => {
     expect((await layerbox(root, ['images', '--format', '{{.Repository}}', 'big'])).stdout).toBe('big\n');
   });
 
+  it('a load interrupted with Ctrl-C ends with 130 and keeps nothing; so does a save', async () => {
+    await waitFor('the service', () => holderListening(sock()));
+    // An image of 1,500 random files (60 MB), saved and removed, to load again.
+    const ctx = join(dir, 'bigger');
+    await mkdir(join(ctx, 'files'), { recursive: true });
+    for (let i = 0; i < 1500; i++) await writeFile(join(ctx, 'files', `f${i}`), randomBytes(40_000));
+    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY files/ /files/\n');
+    await layerbox(root, ['build', '-q', '-t', 'bigger', ctx]);
+    const tar = join(dir, 'bigger.tar');
+    await layerbox(root, ['save', '-o', tar, 'bigger']);
+    await layerbox(root, ['rmi', 'bigger']);
+    await layerbox(root, ['image', 'prune', '-a', '-f']);
+
+    const load = spawn(process.execPath, [requireCli(), '--root', root, 'load', '-i', tar], { stdio: 'ignore' });
+    const loaded = new Promise<number | null>((res) => load.on('exit', (code) => res(code)));
+    await waitFor('the load to write', async () => (await readdir(join(root, 'tmp'))).some((n) => n.endsWith('.blob')), 20_000);
+    load.kill('SIGINT');
+    expect(await loaded).toBe(130);
+    // A command that changes the store waits for the cancelled load to let go of it.
+    await layerbox(root, ['volume', 'create', 'after-load']);
+    expect((await layerbox(root, ['images', '-q', 'bigger'])).stdout).toBe('');
+    expect((await readdir(join(root, 'tmp'))).filter((n) => n.endsWith('.blob'))).toEqual([]);
+    const check = await layerbox(root, ['system', 'check'], { env: { LAYERBOX_ENGINE_SERVICE: 'off' }, check: false });
+    expect([check.code, check.stderr]).toEqual([0, '']);
+
+    // A save to a file interrupted the same way leaves no file, whole or partial.
+    await layerbox(root, ['load', '-i', tar]);
+    const out = join(dir, 'again.tar');
+    const save = spawn(process.execPath, [requireCli(), '--root', root, 'save', '-o', out, 'bigger'], { stdio: 'ignore', cwd: dir });
+    const saved = new Promise<number | null>((res) => save.on('exit', (code) => res(code)));
+    await waitFor('the save to write', async () => (await readdir(dir)).some((n) => n.startsWith('.again.tar.')), 20_000);
+    save.kill('SIGINT');
+    expect(await saved).toBe(130);
+    await waitFor('the partial file to go', async () => !(await readdir(dir)).some((n) => n.includes('again.tar')), 20_000);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('leaves when its store is removed', async () => {
     await waitFor('the service', () => holderListening(sock()));
     // Two commands that found none may each have started one: the second finds the
