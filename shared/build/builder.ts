@@ -72,6 +72,8 @@ export interface RunRequest {
   output(bytes: Uint8Array): void;
   /** `file:line` of the instruction, for messages. */
   where: string;
+  /** Settles when the build is cancelled: the runner ends the step's processes then. */
+  cancelled?: Promise<unknown>;
 }
 
 export interface RunResult {
@@ -490,7 +492,10 @@ class Builder {
           partial = text.slice(cut + 1);
         },
         where,
+        ...(this.opts.cancelled ? { cancelled: this.opts.cancelled } : {}),
       });
+      // A step ended by cancelling is no failure of the step: the build just stops.
+      this.checkCancelled();
       if (partial) v.log(partial);
       if (r.error) throw new DockerfileError(`executor failed running [${argv.join(' ')}]: ${r.error}`, inst.location);
       if (r.status !== 0) {

@@ -32,6 +32,11 @@ export class SandboxRunner implements BuildRunner {
         stdout: out,
         stderr: out,
       });
+      // A cancelled build ends the step's processes at once (a long RUN would run on).
+      req.cancelled?.then(
+        () => box.runtime.killAll(),
+        () => box.runtime.killAll(),
+      );
       exit = await p.wait();
     } catch (e) {
       if (!(e instanceof ExecError)) throw e;

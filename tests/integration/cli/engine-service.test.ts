@@ -192,6 +192,26 @@ describe('the engine service', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a build interrupted with Ctrl-C in a long RUN step ends the step at once and keeps nothing', async () => {
+    await waitFor('the service', () => holderListening(sock()));
+    const ctx = join(dir, 'long-run');
+    await mkdir(ctx, { recursive: true });
+    await writeFile(join(ctx, 'Dockerfile'), 'FROM box\nRUN echo started && sleep 3600\n');
+    const b = spawn(process.execPath, [requireCli(), '--root', root, 'build', '--progress=plain', '-t', 'long-run', ctx], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    b.stderr!.on('data', (c: Buffer) => (text += c.toString()));
+    b.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+    const ended = new Promise<number | null>((res) => b.on('exit', (code) => res(code)));
+    await waitFor('the RUN step to start', async () => /\bstarted\b/.test(text.replace(/RUN echo started/g, '')), 30_000);
+    b.kill('SIGINT');
+    expect(await ended).toBe(130);
+    // The store's lock is free again: the step's processes were ended, not waited for
+    // (an hour), so a command that changes the store runs now.
+    await layerbox(root, ['volume', 'create', 'after-build']);
+    expect((await layerbox(root, ['images', '-q', 'long-run'])).stdout).toBe('');
+    expect((await layerbox(root, ['ps', '-aq'])).stdout).toBe('');
+  });
+
   it('leaves when its store is removed', async () => {
     await waitFor('the service', () => holderListening(sock()));
     // Two commands that found none may each have started one: the second finds the
