@@ -42,6 +42,23 @@ async function services(store: string): Promise<number[]> {
     .map((w) => Number(w[0]));
 }
 
+/**
+ * An image `name` of `files` random files of 40 KB, built, saved to DIR/NAME.tar and
+ * removed with everything unused, to load again; returns the archive's path.
+ */
+async function savedAndRemoved(name: string, files: number): Promise<string> {
+  const ctx = join(dir, name);
+  await mkdir(join(ctx, 'files'), { recursive: true });
+  for (let i = 0; i < files; i++) await writeFile(join(ctx, 'files', `f${i}`), randomBytes(40_000));
+  await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY files/ /files/\n');
+  await layerbox(root, ['build', '-q', '-t', name, ctx]);
+  const tar = join(dir, `${name}.tar`);
+  await layerbox(root, ['save', '-o', tar, name]);
+  await layerbox(root, ['rmi', name]);
+  await layerbox(root, ['image', 'prune', '-a', '-f']);
+  return tar;
+}
+
 describe('the engine service', () => {
   it('starts after the first command and serves the next ones, holding their containers', async () => {
     const first = await layerbox(root, ['run', '--rm', 'box', 'sh', '-c', 'echo hello | wc -c']);
@@ -131,16 +148,7 @@ describe('the engine service', () => {
 
   it('killed in the middle of a load, leaves a store that checks clean; the command says it ended', async () => {
     await waitFor('the service', () => holderListening(sock()));
-    // An image of 600 random files, saved and removed, to load again.
-    const ctx = join(dir, 'big');
-    await mkdir(join(ctx, 'files'), { recursive: true });
-    for (let i = 0; i < 600; i++) await writeFile(join(ctx, 'files', `f${i}`), randomBytes(40_000));
-    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY files/ /files/\n');
-    await layerbox(root, ['build', '-q', '-t', 'big', ctx]);
-    const tar = join(dir, 'big.tar');
-    await layerbox(root, ['save', '-o', tar, 'big']);
-    await layerbox(root, ['rmi', 'big']);
-    await layerbox(root, ['image', 'prune', '-a', '-f']);
+    const tar = await savedAndRemoved('big', 600);
     const [pid] = await services(root);
     const load = run([process.execPath, requireCli(), '--root', root, 'load', '-i', tar], { check: false });
     // Killed once it is writing blobs.
@@ -157,16 +165,7 @@ describe('the engine service', () => {
 
   it('a load interrupted with Ctrl-C ends with 130 and keeps nothing; so does a save', async () => {
     await waitFor('the service', () => holderListening(sock()));
-    // An image of 1,500 random files (60 MB), saved and removed, to load again.
-    const ctx = join(dir, 'bigger');
-    await mkdir(join(ctx, 'files'), { recursive: true });
-    for (let i = 0; i < 1500; i++) await writeFile(join(ctx, 'files', `f${i}`), randomBytes(40_000));
-    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY files/ /files/\n');
-    await layerbox(root, ['build', '-q', '-t', 'bigger', ctx]);
-    const tar = join(dir, 'bigger.tar');
-    await layerbox(root, ['save', '-o', tar, 'bigger']);
-    await layerbox(root, ['rmi', 'bigger']);
-    await layerbox(root, ['image', 'prune', '-a', '-f']);
+    const tar = await savedAndRemoved('bigger', 1500);
 
     const load = spawn(process.execPath, [requireCli(), '--root', root, 'load', '-i', tar], { stdio: 'ignore' });
     const loaded = new Promise<number | null>((res) => load.on('exit', (code) => res(code)));
