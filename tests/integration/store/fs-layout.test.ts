@@ -1,6 +1,6 @@
 // What the fs store puts on disk and how it treats what it finds there.
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { selfOwner, tempName } from '../../../backend/store/temp-file.ts';
 import { sha256 } from '../../../shared/digest/hasher.ts';
 import { FailedPreconditionError, UnavailableError } from '../../../shared/errors.ts';
 import { bytesOf } from '../../suites/store.suite.ts';
+import { StoreProcess } from './process-harness.ts';
 
 let root: string;
 const stores: FsStore[] = [];
@@ -202,6 +203,23 @@ describe('recycled files', () => {
     expect((await s.refs.get('x'))).toBe(d);
     expect((await made()).size).toBe(4);
     expect((await checkStore(s)).ok).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)('works for a user who may not write a 0444 file: blobs stay 0444, refs.json 0644', async () => {
+    await mkdir(root, { recursive: true });
+    await chown(join(root, '..'), 65534, 65534);
+    await chown(root, 65534, 65534);
+    const p = new StoreProcess('recycle', root, undefined, 65534);
+    const a = Number((await p.line(/^a /)).split(' ')[1]);
+    const [, ino, digest] = (await p.line(/^b /)).split(' ');
+    await p.done();
+    const blob = await stat(join(root, 'blobs', 'sha256', digest!.slice(7)));
+    expect({ ino: blob.ino, mode: blob.mode & 0o777, uid: blob.uid }).toEqual({ ino: Number(ino), mode: 0o444, uid: 65534 });
+    expect(blob.ino).toBe(a);
+    expect(new TextDecoder().decode(await readFile(join(root, 'blobs', 'sha256', digest!.slice(7))))).toBe('second');
+    expect((await stat(join(root, 'refs.json'))).mode & 0o777).toBe(0o644);
+    expect(await readdir(join(root, 'recycled'))).toEqual([]);
+    expect((await checkStore(await open())).ok).toBe(true);
   });
 
   it('two stores on one root never take the same file', async () => {

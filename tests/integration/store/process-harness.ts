@@ -12,10 +12,12 @@ export class StoreProcess {
   private stderr = '';
   private waiters: Array<{ test: (l: string) => boolean; resolve: (l: string) => void }> = [];
 
-  constructor(mode: string, root: string, arg?: string) {
+  /** `user`: run as this uid and gid (the test runs as root). */
+  constructor(mode: string, root: string, arg?: string, user?: number) {
     this.child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, mode, root, ...(arg ? [arg] : [])], {
       cwd: PROJECT,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(user !== undefined ? { uid: user, gid: user } : {}),
     });
     let buf = '';
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {

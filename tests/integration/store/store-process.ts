@@ -8,6 +8,8 @@
 //   count <n>        n times under the lock: read counter ref, store n+1, flip the ref
 //   batch <n>        put n blobs, flush (a syncfs-sized batch), print "done" and exit by itself
 //   churn <seed>     store blobs, flush, update refs, collect garbage, forever
+//   recycle          store a blob ("a <inode>"), delete it, store another and point a
+//                    ref at it ("b <inode>"): the recycled file's round trip
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { openFsStore } from '../../../backend/store/index.ts';
@@ -68,6 +70,19 @@ switch (mode) {
       });
     }
     say('done');
+    break;
+  }
+  case 'recycle': {
+    const { statSync } = await import('node:fs');
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const ino = (d: Digest) => statSync(`${root}/blobs/sha256/${d.slice(7)}`).ino;
+    const a = await store.blobs.put(enc('first '.repeat(2000)));
+    await store.blobs.flush();
+    say(`a ${ino(a)}`);
+    await store.blobs.delete(a);
+    const b = await store.blobs.put(enc('second'));
+    await store.refs.update([{ name: 'x', value: b }], (tmp) => store.blobs.flush(tmp ? [tmp] : []));
+    say(`b ${ino(b)} ${b}`);
     break;
   }
   case 'batch': {
