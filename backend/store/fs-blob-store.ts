@@ -295,14 +295,11 @@ export class FsBlobStore implements BlobStore {
       this.unwritten = 0;
       // 1. one durability barrier for the whole batch
       await makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...alongside], this.durability);
-      // 2. publish each file: a rename is a metadata update of microseconds, done in line
-      let renamed = false;
+      // 2. publish each file: a rename is a metadata update of microseconds, done in line.
+      // One stored meanwhile by another process is replaced by the same bytes, atomically:
+      // cheaper than looking first for each of a build's thousand blobs.
       for (const [d, s] of entries) {
-        if (this.isStored(d)) unlinkQuietly(s.path);
-        else {
-          renameSync(s.path, this.layout.blobPath(d));
-          renamed = true;
-        }
+        renameSync(s.path, this.layout.blobPath(d));
         // A reader that looked up the staged path now falls back to the blob path.
         if (this.staged.get(d) === s) {
           this.staged.delete(d);
@@ -310,7 +307,7 @@ export class FsBlobStore implements BlobStore {
         }
       }
       // 3. make the renames themselves durable
-      if (renamed) await fsyncDir(this.layout.sha256Dir);
+      if (entries.length) await fsyncDir(this.layout.sha256Dir);
       this.recycled.settle();
       this.recycled.refill();
     });
