@@ -6,6 +6,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { FailedPreconditionError, LayerboxError } from '../../shared/errors.ts';
 import { ExecError } from '../../shared/process/exec-error.ts';
 import { pipe } from '../../shared/process/pipe.ts';
+import { tarEntries } from '../../shared/tar/reader.ts';
+import type { TarWriteEntry } from '../../shared/tar/entry.ts';
+import { writeTar } from '../../shared/tar/writer.ts';
 import type { ByteWriter } from '../../shared/process/stdio.ts';
 import type { ExecOptions, RunningContainer, Streams } from '../../shared/runtime/container-host.ts';
 import { CHANNEL, FrameDecoder, decodeControl, encodeControl, encodeFrame, type Channel } from '../../shared/runtime/frames.ts';
@@ -107,7 +110,7 @@ function dispatch(
       const bytes = (async function* () {
         for (let c = await reader.read(); c !== null; c = await reader.read()) yield c;
       })();
-      done(handle.copyIn(String(msg.dest ?? '/'), bytes, { keepOwners: msg.keepOwners === true }));
+      done(handle.copyIn(String(msg.dest ?? '/'), tarEntries(bytes), { keepOwners: msg.keepOwners === true }));
       return stdinFrames(sock, tar);
     }
     case 'exec': {
@@ -238,7 +241,8 @@ export class RemoteHandle implements ContainerHandle {
   async sync(): Promise<void> {
     await request(this.address, { op: 'sync' });
   }
-  async copyIn(dest: string, tar: AsyncIterable<Uint8Array>, opts: { keepOwners: boolean }): Promise<void> {
-    await request(this.address, { op: 'cp', dest, keepOwners: opts.keepOwners }, {}, tar);
+  /** The entries go to the holder as a tar on the stdin channel. */
+  async copyIn(dest: string, entries: AsyncIterable<TarWriteEntry>, opts: { keepOwners: boolean }): Promise<void> {
+    await request(this.address, { op: 'cp', dest, keepOwners: opts.keepOwners }, {}, writeTar(entries));
   }
 }

@@ -10,7 +10,7 @@
 // container runs, and ends at once when its store is removed. One per store: a second
 // one finds the service lock taken and leaves.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { runCli } from '../../shared/cli/command.ts';
 import { program } from '../../shared/commands/program.ts';
@@ -75,7 +75,6 @@ export async function runEngineService(root: string, build: string): Promise<num
   } finally {
     process.umask(umask);
   }
-  chmodSync(path, 0o600);
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {

@@ -187,8 +187,7 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
     closeSync(fd);
-    // Nothing was awaited since the lookup above unless the write went to the pool.
-    this.stage(d, path, bytes.length, bytes.length <= SYNC_WRITE, opts?.adopt ? bytes : () => bytes.slice());
+    this.stage(d, path, bytes.length, bytes, opts?.adopt === true);
     return d;
   }
 
@@ -246,7 +245,7 @@ export class FsBlobStore implements BlobStore {
         fd = undefined;
         closeSync(f);
       }
-      if (path) this.stage(digest, path, size, false);
+      if (path) this.stage(digest, path, size);
       return { digest, size };
     } finally {
       if (gather) giveBuffer(gather);
@@ -260,16 +259,16 @@ export class FsBlobStore implements BlobStore {
   }
 
   /**
-   * Record a verified temp file, unless the blob got stored meanwhile (`looked`: the
-   * caller looked just now, with nothing awaited since). `bytes` are kept in memory
-   * within budget: given, or copied by the function.
+   * Record a verified temp file, unless this store staged the same blob meanwhile (one
+   * another process stored meanwhile is replaced by the same bytes at flush). `bytes`
+   * are kept in memory within budget: as they are when `owned`, else copied.
    */
-  private stage(d: Digest, path: string, size: number, looked: boolean, bytes?: Uint8Array | (() => Uint8Array)): void {
-    if (this.staged.has(d) || (!looked && this.isStored(d))) {
+  private stage(d: Digest, path: string, size: number, bytes?: Uint8Array, owned = false): void {
+    if (this.staged.has(d)) {
       unlinkQuietly(path);
       return;
     }
-    const keep = bytes && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? (typeof bytes === 'function' ? bytes() : bytes) : undefined;
+    const keep = bytes && size <= KEEP_BLOB && this.kept + size <= KEEP_TOTAL ? (owned ? bytes : bytes.slice()) : undefined;
     if (keep) this.kept += size;
     this.staged.set(d, keep ? { path, size, bytes: keep } : { path, size });
     if (this.durability !== 'fsync') {

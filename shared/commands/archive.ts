@@ -152,7 +152,7 @@ export async function cp(ctx: Ctx): Promise<void> {
   const container = dst.container!;
   const keepOwners = ctx.flags.bool('archive');
   if (src.path === '-') {
-    if (live) await live.copyIn(dst.path, ctx.io.stdin(), { keepOwners });
+    if (live) await live.copyIn(dst.path, tarEntries(ctx.io.stdin()), { keepOwners });
     else await e.write(() => copyIntoContainer(e, container, dst.path, tarEntries(ctx.io.stdin()), { keepOwners }));
     return;
   }
@@ -173,7 +173,7 @@ export async function cp(ctx: Ctx): Promise<void> {
     name = parts.pop() ?? '';
     parent = '/' + parts.join('/');
   }
-  if (live) await live.copyIn(parent, writeTar(ctx.io.files.entries(src.path, name)), { keepOwners });
+  if (live) await live.copyIn(parent, ctx.io.files.entries(src.path, name), { keepOwners });
   else await e.write(() => copyIntoContainer(e, container, parent, ctx.io.files.entries(src.path, name), { keepOwners }));
 }
 

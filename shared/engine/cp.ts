@@ -50,6 +50,21 @@ export async function resolveInContainer(e: Engine, ref: string, path: string, f
  * in the container's writable layer. Owners become root unless `keepOwners` (cp -a).
  * The image below never changes. Caller holds the lock.
  */
+/**
+ * Why an entry of a copy into a container cannot land where an `existing` node is,
+ * or undefined: a directory merges into a directory, anything else replaces what is
+ * not a directory, and nothing replaces a directory with a non-directory or the other
+ * way round (Docker's messages). `shownBase` is the destination as the user wrote it.
+ */
+export function copyConflict(type: string, existing: string | undefined, path: string, shownBase: string, target: string): string | undefined {
+  if (existing === undefined) return undefined;
+  if (type === 'dir') {
+    if (existing === 'dir') return undefined;
+    return `cannot overwrite non-directory "${shownBase === '/' ? `/${path}` : `${shownBase}/${path}`}" with directory "${shownBase}"`;
+  }
+  return existing === 'dir' ? `cannot overwrite directory ${target} with non-directory` : undefined;
+}
+
 export async function copyIntoContainer(
   e: Engine,
   ref: string,
@@ -76,15 +91,13 @@ export async function copyIntoContainer(
       ...(t.xattrs && Object.keys(t.xattrs).length ? { xattrs: Object.fromEntries(Object.entries(t.xattrs).map(([k, v]) => [k, bytesToBase64(v)])) } : {}),
     };
     const existing = await fs.lstat(target);
+    const conflict = copyConflict(t.type, existing?.type, t.path, place.shown, target);
+    if (conflict) throw new InvalidArgumentError(conflict);
     if (t.type === 'dir') {
-      if (existing?.type === 'dir') await fs.setMeta(target, meta, false);
-      else if (existing) {
-        const shown = place.shown === '/' ? `/${t.path}` : `${place.shown}/${t.path}`;
-        throw new InvalidArgumentError(`cannot overwrite non-directory "${shown}" with directory "${place.shown}"`);
-      } else await fs.mkdir(target, meta);
+      if (existing) await fs.setMeta(target, meta, false);
+      else await fs.mkdir(target, meta);
       continue;
     }
-    if (existing?.type === 'dir') throw new InvalidArgumentError(`cannot overwrite directory ${target} with non-directory`);
     let node: Exclude<MetaNode, { type: 'dir' }>;
     switch (t.type) {
       case 'file': {

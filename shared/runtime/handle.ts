@@ -1,5 +1,4 @@
-import { tarEntries } from '../tar/reader.ts';
-import type { ByteStream } from '../host.ts';
+import type { TarWriteEntry } from '../tar/entry.ts';
 import type { ProcessInfo } from '../process/process-table.ts';
 import { SIGCONT, SIGKILL } from '../process/signals.ts';
 import { pump, type ContainerExit, type ExecOptions, type RunningContainer, type Streams } from './container-host.ts';
@@ -39,8 +38,8 @@ export interface ContainerHandle {
   unpause(): Promise<void>;
   /** Save the running container's changes into the store now. */
   sync(): Promise<void>;
-  /** `cp` into the running container: a tar stream unpacked below `dest` (a directory). */
-  copyIn(dest: string, tar: ByteStream, opts: { keepOwners: boolean }): Promise<void>;
+  /** `cp` into the running container: entries written below `dest` (a directory). */
+  copyIn(dest: string, entries: AsyncIterable<TarWriteEntry>, opts: { keepOwners: boolean }): Promise<void>;
 }
 
 export function processRows(list: readonly ProcessInfo[]): ProcessRow[] {
@@ -100,8 +99,8 @@ export class LocalHandle implements ContainerHandle {
   sync(): Promise<void> {
     return this.running.sync();
   }
-  copyIn(dest: string, tar: ByteStream, opts: { keepOwners: boolean }): Promise<void> {
-    return this.running.copyIn(dest, tarEntries(tar), opts);
+  copyIn(dest: string, entries: AsyncIterable<TarWriteEntry>, opts: { keepOwners: boolean }): Promise<void> {
+    return this.running.copyIn(dest, entries, opts);
   }
 }
 

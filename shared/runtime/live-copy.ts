@@ -1,15 +1,15 @@
 import { InvalidArgumentError, NotFoundError } from '../errors.ts';
 import type { ByteStream } from '../host.ts';
 import type { TarWriteEntry } from '../tar/entry.ts';
+import { copyConflict } from '../engine/cp.ts';
 import { splitPath } from '../tree/path.ts';
 import { FsError } from '../unionfs/fs-error.ts';
 import { ROOT_CRED, ROOT_INO, type FsApi, type Ino } from '../vfs/fs-api.ts';
 
 /**
  * `cp` into a running container: entries written into the filesystem its processes see,
- * with the same rules as a copy into a stopped one (engine/cp.ts): directories merge,
- * files replace files, nothing replaces a directory with a non-directory or the other
- * way round; owners are root's unless `keepOwners` (cp -a).
+ * with the same rules as a copy into a stopped one (`copyConflict`, engine/cp.ts);
+ * owners are root's unless `keepOwners` (cp -a).
  */
 export async function copyIntoLive(
   fs: FsApi,
@@ -35,15 +35,13 @@ export async function copyIntoLive(
     const mtimeNs = BigInt(t.mtime ?? opts.nowSeconds) * 1_000_000_000n;
     const existing = find(target);
     const existingType = existing === undefined ? undefined : fs.stat(existing).type;
+    const conflict = copyConflict(t.type, existingType, t.path, base, target);
+    if (conflict) throw new InvalidArgumentError(conflict);
     if (t.type === 'dir') {
-      if (existingType !== undefined && existingType !== 'dir') {
-        throw new InvalidArgumentError(`cannot overwrite non-directory "${shownPath(base, t.path)}" with directory "${base}"`);
-      }
       const ino = existing ?? fs.mkdir(ROOT_CRED, ROOT_INO, target, mode);
       fs.setattr(ROOT_CRED, ino, { mode, ...owner, mtimeNs });
       continue;
     }
-    if (existingType === 'dir') throw new InvalidArgumentError(`cannot overwrite directory ${target} with non-directory`);
     let ino: Ino;
     switch (t.type) {
       case 'file': {
@@ -93,10 +91,6 @@ function resolveDir(fs: FsApi, dest: string, container: string): string {
   }
   if (fs.stat(ino).type !== 'dir') throw new InvalidArgumentError(`cannot copy into ${dest}: not a directory`);
   return '/' + splitPath(dest).join('/');
-}
-
-function shownPath(shown: string, p: string): string {
-  return shown === '/' ? `/${p}` : `${shown}/${p}`;
 }
 
 async function* bodyOf(t: TarWriteEntry): ByteStream {
