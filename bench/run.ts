@@ -56,7 +56,8 @@ async function main(): Promise<number> {
   const filters = process.argv.slice(2);
   const files = (await readdir(benchDir))
     .filter((f) => f.endsWith('.bench.ts'))
-    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    // A whole file name picks that file alone; any other word, every file containing it.
+    .filter((f) => filters.length === 0 || filters.some((x) => (x.endsWith('.bench.ts') ? f === x : f.includes(x))))
     .sort();
   if (files.length === 0) {
     console.error(`no bench/*.bench.ts matches ${filters.join(' ') || '(all)'}`);

@@ -6,7 +6,7 @@
  * first worker. The launcher and the CLI are separate bundles, so the hand-over is a
  * global slot.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 interface Early {
   path: string;
@@ -19,7 +19,9 @@ type Holder = { [SLOT]?: Early };
 
 export function startEarlyWorker(path: string): void {
   try {
-    const worker = new Worker(path);
+    // Loaded here, as the launcher loads this module for every command (getBuiltinModule is Node ≥ 20.16).
+    const threads = (process.getBuiltinModule?.('node:worker_threads') ?? require('node:worker_threads')) as typeof import('node:worker_threads');
+    const worker = new threads.Worker(path);
     // Never the reason a command stays alive: the pool takes over its ref-counting.
     worker.unref();
     const early: Early = { path, worker, failed: false };

@@ -3,7 +3,6 @@
 // its own terminal, forwards standard input when asked and its interrupts, and exits
 // with the command's status. Small on purpose: it runs before, and instead of, loading
 // the CLI.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -137,6 +136,9 @@ export function runViaService(root: string, argv: string[], build: string): Prom
 export function startService(launcher: string, root: string, build: string): void {
   if (!serviceSocket(root) || !existsSync(join(root, 'layout-version'))) return;
   try {
+    // Loaded here: the client of a running service never spawns, and loading
+    // node:child_process took 1.5 ms of its start-up. (getBuiltinModule is Node ≥ 20.16.)
+    const { spawn } = (process.getBuiltinModule?.('node:child_process') ?? require('node:child_process')) as typeof import('node:child_process');
     const child = spawn(process.execPath, [launcher, '__engine', root, build], {
       detached: true,
       stdio: 'ignore',
