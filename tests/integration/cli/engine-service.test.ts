@@ -191,6 +191,40 @@ describe('the engine service', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('an import interrupted with Ctrl-C ends with 130 and keeps nothing; so does an export', async () => {
+    await waitFor('the service', () => holderListening(sock()));
+    // A root filesystem tarball of 1,500 random files of 40 KB.
+    const rootfs = join(dir, 'rootfs');
+    await mkdir(join(rootfs, 'files'), { recursive: true });
+    for (let i = 0; i < 1500; i++) await writeFile(join(rootfs, 'files', `f${i}`), randomBytes(40_000));
+    const tar = join(dir, 'rootfs.tar');
+    await run(['tar', '-C', rootfs, '-cf', tar, '.']);
+
+    const imp = spawn(process.execPath, [requireCli(), '--root', root, 'import', tar, 'imported'], { stdio: 'ignore' });
+    const imported = new Promise<number | null>((res) => imp.on('exit', (code) => res(code)));
+    await waitFor('the import to write', async () => (await readdir(join(root, 'tmp'))).some((n) => n.endsWith('.blob')), 20_000);
+    imp.kill('SIGINT');
+    expect(await imported).toBe(130);
+    await layerbox(root, ['volume', 'create', 'after-import']);
+    expect((await layerbox(root, ['images', '-q', 'imported'])).stdout).toBe('');
+    expect((await readdir(join(root, 'tmp'))).filter((n) => n.endsWith('.blob'))).toEqual([]);
+    const check = await layerbox(root, ['system', 'check'], { env: { LAYERBOX_ENGINE_SERVICE: 'off' }, check: false });
+    expect([check.code, check.stderr]).toEqual([0, '']);
+
+    // An export of a container of that image, interrupted the same way, leaves no file.
+    await layerbox(root, ['import', tar, 'imported']);
+    await layerbox(root, ['create', '--name', 'to-export', 'imported', 'true']);
+    const out = join(dir, 'exported.tar');
+    const exp = spawn(process.execPath, [requireCli(), '--root', root, 'export', '-o', out, 'to-export'], { stdio: 'ignore', cwd: dir });
+    const exported = new Promise<number | null>((res) => exp.on('exit', (code) => res(code)));
+    await waitFor('the export to write', async () => (await readdir(dir)).some((n) => n.startsWith('.exported.tar.')), 20_000);
+    exp.kill('SIGINT');
+    expect(await exported).toBe(130);
+    await waitFor('the partial file to go', async () => !(await readdir(dir)).some((n) => n.includes('exported.tar')), 20_000);
+    expect(existsSync(out)).toBe(false);
+    await layerbox(root, ['rm', 'to-export']);
+  });
+
   it('a build interrupted with Ctrl-C in a long RUN step ends the step at once and keeps nothing', async () => {
     await waitFor('the service', () => holderListening(sock()));
     const ctx = join(dir, 'long-run');
