@@ -54,6 +54,16 @@ const SMALL_IO = 128 * 1024;
  */
 const SYNC_WRITE = 4 * 1024 * 1024;
 
+/** What a caller publishes right after a flush's blobs (see `FsBlobStore.flushThen`). */
+export interface FlushStep {
+  /** List the stored blobs to `write` when there are at most this many. */
+  small: number;
+  /** Write the caller's files, knowing the digests the flush stores (undefined: more than `small`); returns their paths. */
+  write(stored: Digest[] | undefined): readonly string[];
+  /** Once the bytes are durable and the blobs renamed: rename the caller's file into place; resolves the folder to sync, if any. */
+  publish(): Promise<string | undefined>;
+}
+
 /**
  * Blobs as files `blobs/sha256/<hex>` (mode 0444) under a store root.
  *
@@ -61,11 +71,12 @@ const SYNC_WRITE = 4 * 1024 * 1024;
  * file staged: it is readable through this object at once. `flush` makes the whole
  * staged batch durable behind one barrier (see durability.ts), renames each file into
  * `blobs/sha256/`, then fsyncs that folder, so a blob is visible to other processes
- * only once its bytes are safe. The same barrier can cover files the caller publishes
- * right after the blobs (the store's next refs.json), so an operation that stores blobs
- * and flips refs waits for three barriers in a row: bytes, blob names, ref file name. A blob already stored is not written again (two
- * processes flushing the same new blob at the same moment both rename; the second
- * replaces the file by identical bytes, atomically).
+ * only once its bytes are safe. The same barrier can cover a file the caller publishes
+ * right after the blobs (the store's next refs.json), so an operation that stores a few
+ * blobs and flips refs waits for two barriers: bytes, then names (`flushThen`). A blob
+ * already stored is not written again (two processes flushing the same new blob at
+ * the same moment both rename; the second replaces the file by identical bytes,
+ * atomically).
  */
 export class FsBlobStore implements BlobStore {
   private readonly staged = new Map<Digest, Staged>();
@@ -285,15 +296,31 @@ export class FsBlobStore implements BlobStore {
 
   /**
    * Make every staged blob durable, then visible. `alongside` are more files on the
-   * store's filesystem whose bytes must be durable before the caller publishes them
-   * (the next refs.json): they join the same barrier instead of paying one of their own.
+   * store's filesystem whose bytes must be durable before the caller publishes them:
+   * they join the same barrier instead of paying one of their own.
    */
   async flush(alongside: readonly string[] = []): Promise<void> {
+    await this.flushThen({ write: () => alongside, publish: async () => undefined, small: 0 });
+  }
+
+  /**
+   * Flush with a file the caller publishes after the blobs (the next refs.json):
+   * `write` makes it knowing which blobs the flush stores (all of them when at most
+   * `small`, else undefined) and returns its path; its bytes join the blobs' barrier.
+   * Then the blobs are renamed into place and `publish` renames the caller's file and
+   * names its folder. When the stored blobs were listed, the blobs' folder and the
+   * caller's are synced together, two barriers in all: a crash between may keep the
+   * caller's name without some blobs', which the listing lets a reader detect and undo
+   * (see FsRefStore). Otherwise the blobs' names are made durable first: three.
+   */
+  async flushThen(step: FlushStep): Promise<void> {
     await this.batch.run(async () => {
       const entries = [...this.staged];
       this.unwritten = 0;
-      // 1. one durability barrier for the whole batch
-      await makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...alongside], this.durability);
+      const stored = entries.length <= step.small ? entries.map(([d]) => d) : undefined;
+      const files = step.write(stored);
+      // 1. one durability barrier for the whole batch and the caller's files
+      await makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...files], this.durability);
       // 2. publish each file: a rename is a metadata update of microseconds, done in line.
       // One stored meanwhile by another process is replaced by the same bytes, atomically:
       // cheaper than looking first for each of a build's thousand blobs.
@@ -305,9 +332,12 @@ export class FsBlobStore implements BlobStore {
           if (s.bytes) this.kept -= s.size;
         }
       }
-      // 3. make the renames themselves durable
-      if (entries.length) await fsyncDir(this.layout.sha256Dir);
       this.recycled.settle();
+      // 3. make the renames durable: the blobs' and the caller's at once, or in turn
+      const names = entries.length ? fsyncDir(this.layout.sha256Dir) : undefined;
+      if (!stored) await names;
+      const folder = await step.publish();
+      await Promise.all([names, folder !== undefined ? fsyncDir(folder) : undefined]);
       this.recycled.refill();
     });
   }

@@ -72,13 +72,14 @@ export class FsStore implements Store {
   }
 
   /**
-   * Make the staged blobs durable and apply `updates` atomically, in three barriers
-   * in a row: the bytes of the new blobs and of the new refs.json together, then the
-   * blobs' names, then refs.json's name. A failed compare-and-set throws before
-   * anything is flushed. Joins the lock when the caller holds it.
+   * Make the staged blobs durable and apply `updates` atomically: the bytes of the new
+   * blobs and of the new refs.json behind one barrier, then their names behind a
+   * second (a third in between, for the blobs' names, when a batch is too large for
+   * refs.json to list; see FsRefStore). A failed compare-and-set throws before anything
+   * is flushed. Joins the lock when the caller holds it.
    */
   async commit(updates: RefUpdate[]): Promise<void> {
-    await this.refs.update(updates, (tmp) => this.blobs.flush(tmp ? [tmp] : []));
+    await this.refs.update(updates, (step) => this.blobs.flushThen(step));
   }
 
   /** Drop unflushed blobs and release cached descriptors. */

@@ -51,6 +51,7 @@ export async function collectGarbage(e: Engine): Promise<GcResult> {
     for (const c of chainIds(layers.map((l) => l.diffId))) liveChains.add(c.slice(7));
   };
 
+  for (const d of (await e.refs.pinned?.()) ?? []) live.add(d);
   for (const [, d] of await e.refs.list(PREFIX.image)) await markImageRecord(d);
   for (const [, d] of await e.refs.list(PREFIX.cache)) await markImageRecord(d);
   for (const [, d] of await e.refs.list(PREFIX.tag)) live.add(d);

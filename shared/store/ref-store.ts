@@ -19,4 +19,10 @@ export interface RefStore {
   list(prefix: string): Promise<Array<[string, Digest]>>;
   /** Apply all updates atomically; a failed `expect` throws FailedPreconditionError and applies none. */
   update(updates: RefUpdate[]): Promise<void>;
+  /**
+   * Optional: blobs the store itself needs kept, whether or not a ref reaches them (a
+   * disk store's record of the blobs its current refs were stored with, which it checks
+   * after a crash). Garbage collection treats them as live.
+   */
+  pinned?(): Promise<Digest[]>;
 }

@@ -195,7 +195,7 @@ describe('recycled files', () => {
     const first = await made();
     expect(first.size).toBe(4);
     const d = await s.blobs.put(bytesOf(21, 100));
-    await s.refs.update([{ name: 'x', value: d }], (tmp) => s.blobs.flush(tmp ? [tmp] : []));
+    await s.commit([{ name: 'x', value: d }]);
     expect(first.has(await inode(d))).toBe(true);
     const refsFile = await stat(join(root, 'refs.json'));
     expect(first.has(refsFile.ino)).toBe(true);

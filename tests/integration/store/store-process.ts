@@ -81,7 +81,7 @@ switch (mode) {
     say(`a ${ino(a)}`);
     await store.blobs.delete(a);
     const b = await store.blobs.put(enc('second'));
-    await store.refs.update([{ name: 'x', value: b }], (tmp) => store.blobs.flush(tmp ? [tmp] : []));
+    await store.commit([{ name: 'x', value: b }]);
     say(`b ${ino(b)} ${b}`);
     break;
   }
