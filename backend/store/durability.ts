@@ -82,6 +82,10 @@ class SyncfsHelper {
   private worked = false;
   private starting: Promise<void> | undefined;
 
+  running(): boolean {
+    return this.child !== undefined;
+  }
+
   /** Start the helper unless it runs; resolves once it runs or cannot. */
   start(): Promise<void> {
     if (this.unavailable) return Promise.resolve();
@@ -171,6 +175,11 @@ const syncfsHelper = new SyncfsHelper();
 /** syncfs(2) of the filesystem holding `path` through the helper; false when it could not be done. */
 export function syncfs(path: string): Promise<boolean> {
   return syncfsHelper.syncfs(path);
+}
+
+/** Whether the syncfs helper runs (started by `prepareSyncfs` or a large batch). */
+export function syncfsRunning(): boolean {
+  return syncfsHelper.running();
 }
 
 /** fsync every file, a few at a time: libuv runs them on its thread pool. */

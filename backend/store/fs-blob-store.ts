@@ -8,7 +8,7 @@ import type { ByteStream } from '../../shared/host.ts';
 import type { BlobStore } from '../../shared/store/blob-store.ts';
 import { BlobCache } from '../../shared/store/blob-cache.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
-import { fsyncDir, makeDurable, prepareSyncfs, startWriteback, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
+import { fsyncAll, fsyncDir, makeDurable, prepareSyncfs, startWriteback, syncfs, syncfsRunning, SYNCFS_MIN_FILES, type Durability } from './durability.ts';
 import type { StoreLayout } from './layout.ts';
 import { RecycledFiles } from './recycled-files.ts';
 import { ignoreMissing, isMissing, tempName, unlinkQuietly } from './temp-file.ts';
@@ -56,13 +56,25 @@ const SYNC_WRITE = 4 * 1024 * 1024;
 
 /** What a caller publishes right after a flush's blobs (see `FsBlobStore.flushThen`). */
 export interface FlushStep {
-  /** List the stored blobs to `write` when there are at most this many. */
-  small: number;
-  /** Write the caller's files, knowing the digests the flush stores (undefined: more than `small`); returns their paths. */
-  write(stored: Digest[] | undefined): readonly string[];
+  /** Whether the caller's file can carry a small batch's bytes. */
+  inline: boolean;
+  /**
+   * Blobs whose bytes the caller's current file carries and which another process
+   * stored: made durable before the new file replaces it.
+   */
+  carried: readonly Digest[];
+  /** Write the caller's files, carrying `inline` (a small batch's bytes) when given; returns their paths. */
+  write(inline: Array<[Digest, Uint8Array]> | undefined): readonly string[];
   /** Once the bytes are durable and the blobs renamed: rename the caller's file into place; resolves the folder to sync, if any. */
   publish(): Promise<string | undefined>;
 }
+
+/** A batch is carried in the caller's file when it has at most this many blobs, … */
+const INLINE_COUNT = 64;
+/** … none larger than this, … */
+const INLINE_BLOB = 16 * 1024;
+/** … and this many bytes in all. */
+const INLINE_TOTAL = 64 * 1024;
 
 /**
  * Blobs as files `blobs/sha256/<hex>` (mode 0444) under a store root.
@@ -72,8 +84,8 @@ export interface FlushStep {
  * staged batch durable behind one barrier (see durability.ts), renames each file into
  * `blobs/sha256/`, then fsyncs that folder, so a blob is visible to other processes
  * only once its bytes are safe. The same barrier can cover a file the caller publishes
- * right after the blobs (the store's next refs.json), so an operation that stores a few
- * blobs and flips refs waits for two barriers: bytes, then names (`flushThen`). A blob
+ * right after the blobs (the store's next refs.json), which can also carry a small
+ * batch's bytes, so that a commit waits for two barriers (`flushThen`). A blob
  * already stored is not written again (two processes flushing the same new blob at
  * the same moment both rename; the second replaces the file by identical bytes,
  * atomically).
@@ -300,28 +312,41 @@ export class FsBlobStore implements BlobStore {
    * they join the same barrier instead of paying one of their own.
    */
   async flush(alongside: readonly string[] = []): Promise<void> {
-    await this.flushThen({ write: () => alongside, publish: async () => undefined, small: 0 });
+    await this.flushThen({ inline: false, carried: [], write: () => alongside, publish: async () => undefined });
   }
 
   /**
-   * Flush with a file the caller publishes after the blobs (the next refs.json):
-   * `write` makes it knowing which blobs the flush stores (all of them when at most
-   * `small`, else undefined) and returns its path; its bytes join the blobs' barrier.
-   * Then the blobs are renamed into place and `publish` renames the caller's file and
-   * names its folder. When the stored blobs were listed, the blobs' folder and the
-   * caller's are synced together, two barriers in all: a crash between may keep the
-   * caller's name without some blobs', which the listing lets a reader detect and undo
-   * (see FsRefStore). Otherwise the blobs' names are made durable first: three.
+   * Flush with a file the caller publishes after the blobs (the next refs.json).
+   *
+   * A small batch (a commit, a `cp`) travels in that file: `write` gets its bytes, the
+   * file alone is made durable, the blobs are renamed into place, and the file is
+   * published: two barriers, the least any durable change costs. The blobs' own bytes
+   * and names are made durable right after, without anyone waiting, and before a later
+   * file replaces this one; until then, a reader after a crash restores them from the
+   * file (see FsRefStore). A larger batch is made durable with the file, then the
+   * blobs' names, then the file's: three barriers.
    */
   async flushThen(step: FlushStep): Promise<void> {
     await this.batch.run(async () => {
       const entries = [...this.staged];
       this.unwritten = 0;
-      const stored = entries.length <= step.small ? entries.map(([d]) => d) : undefined;
-      const files = step.write(stored);
-      // 1. one durability barrier for the whole batch and the caller's files
-      await makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...files], this.durability);
-      // 2. publish each file: a rename is a metadata update of microseconds, done in line.
+      let inline = step.inline ? inlineBytes(entries) : undefined;
+      // Blobs the current file carries must be durable before a new file replaces it,
+      // or travel on in the new one: their background sync may not have finished yet.
+      let earlier: Promise<void> | undefined;
+      if (inline) {
+        const unsure = this.unconfirmed(step.carried).filter((d) => !this.staged.has(d));
+        const more = unsure.length ? carriedBytes(this.layout, unsure, inline) : [];
+        if (more) inline = [...inline, ...more];
+        else earlier = this.syncCarried(unsure);
+      } else if (step.inline) {
+        earlier = this.syncCarried(this.unconfirmed(step.carried));
+      }
+      const files = step.write(inline);
+      // 1. the bytes: of the caller's file, and of the blobs unless it carries them
+      const bytes = inline ? makeDurable(this.layout.root, files, 'fsync') : makeDurable(this.layout.root, [...entries.map(([, s]) => s.path), ...files], this.durability);
+      await Promise.all([bytes, earlier]);
+      // 2. publish each blob: a rename is a metadata update of microseconds, done in line.
       // One stored meanwhile by another process is replaced by the same bytes, atomically:
       // cheaper than looking first for each of a build's thousand blobs.
       for (const [d, s] of entries) {
@@ -333,13 +358,54 @@ export class FsBlobStore implements BlobStore {
         }
       }
       this.recycled.settle();
-      // 3. make the renames durable: the blobs' and the caller's at once, or in turn
-      const names = entries.length ? fsyncDir(this.layout.sha256Dir) : undefined;
-      if (!stored) await names;
+      // 3. the names: the blobs' first unless the caller's file carries them
+      if (!inline && entries.length) await fsyncDir(this.layout.sha256Dir);
       const folder = await step.publish();
-      await Promise.all([names, folder !== undefined ? fsyncDir(folder) : undefined]);
+      if (folder !== undefined) await fsyncDir(folder);
+      if (step.inline) this.carrying = inline?.length ? this.syncInBackground(inline.map(([d]) => d)) : undefined;
       this.recycled.refill();
     });
+  }
+
+  /** The blobs this process's last published file carries, and how making them durable went. */
+  private carrying: Carrying | undefined;
+
+  /**
+   * Make the carried blobs durable without anyone waiting: one syncfs, which writes
+   * back everything the filesystem holds (one flush of the disk's cache instead of one
+   * per blob, and others' data delays no command), or fsyncs until its helper runs.
+   */
+  private syncInBackground(digests: Digest[]): Carrying {
+    prepareSyncfs();
+    const c: Carrying = { digests, done: false, ok: false, synced: Promise.resolve(false) };
+    c.synced = (async () => {
+      if (syncfsRunning() && (await syncfs(this.layout.root))) return;
+      await fsyncAll(digests.map((d) => this.layout.blobPath(d)));
+      await fsyncDir(this.layout.sha256Dir);
+    })().then(
+      () => (c.ok = c.done = true),
+      () => !(c.done = true),
+    );
+    return c;
+  }
+
+  /** Of the blobs the current file carries (`others`, and this process's own), those not known to be durable. */
+  private unconfirmed(others: readonly Digest[]): Digest[] {
+    const own = this.carrying && !(this.carrying.done && this.carrying.ok) ? this.carrying.digests : [];
+    return [...new Set([...others, ...own])];
+  }
+
+  /** Make `digests` durable, waiting for this process's background sync when it covers them. */
+  private async syncCarried(digests: readonly Digest[]): Promise<void> {
+    const own = this.carrying;
+    this.carrying = undefined;
+    const ownSynced = own ? await own.synced : true;
+    const left = digests.filter((d) => !(ownSynced && own?.digests.includes(d)));
+    if (!left.length) return;
+    // A blob deleted since is no longer needed by anyone.
+    const paths = left.map((d) => this.layout.blobPath(d)).filter((p) => statSync(p, { throwIfNoEntry: false }));
+    await fsyncAll(paths);
+    await fsyncDir(this.layout.sha256Dir);
   }
 
   async discard(): Promise<void> {
@@ -425,6 +491,50 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
   }
+}
+
+/** The background sync of the blobs a published file carries. */
+interface Carrying {
+  digests: Digest[];
+  done: boolean;
+  ok: boolean;
+  /** Resolves whether it worked. */
+  synced: Promise<boolean>;
+}
+
+/**
+ * The bytes of stored blobs to carry on beside `batch`, or undefined when they do not
+ * fit the limits or one cannot be read.
+ */
+function carriedBytes(layout: StoreLayout, digests: readonly Digest[], batch: ReadonlyArray<[Digest, Uint8Array]>): Array<[Digest, Uint8Array]> | undefined {
+  if (batch.length + digests.length > INLINE_COUNT) return undefined;
+  let total = batch.reduce((n, [, b]) => n + b.length, 0);
+  const out: Array<[Digest, Uint8Array]> = [];
+  for (const d of digests) {
+    let b: Uint8Array;
+    try {
+      b = readFileSync(layout.blobPath(d));
+    } catch {
+      return undefined;
+    }
+    total += b.length;
+    if (b.length > INLINE_BLOB || total > INLINE_TOTAL) return undefined;
+    out.push([d, b]);
+  }
+  return out;
+}
+
+/** The staged blobs' bytes, if the batch is small enough to be carried in a refs file. */
+function inlineBytes(entries: Array<[Digest, Staged]>): Array<[Digest, Uint8Array]> | undefined {
+  if (entries.length > INLINE_COUNT) return undefined;
+  let total = 0;
+  const out: Array<[Digest, Uint8Array]> = [];
+  for (const [d, s] of entries) {
+    total += s.size;
+    if (s.size > INLINE_BLOB || total > INLINE_TOTAL) return undefined;
+    out.push([d, s.bytes ?? readFileSync(s.path)]);
+  }
+  return out;
 }
 
 export function sha256Hex(bytes: Uint8Array): Digest {

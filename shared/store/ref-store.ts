@@ -21,8 +21,8 @@ export interface RefStore {
   update(updates: RefUpdate[]): Promise<void>;
   /**
    * Optional: blobs the store itself needs kept, whether or not a ref reaches them (a
-   * disk store's record of the blobs its current refs were stored with, which it checks
-   * after a crash). Garbage collection treats them as live.
+   * disk store checks the blobs its current refs file carries a copy of). Garbage
+   * collection treats them as live.
    */
   pinned?(): Promise<Digest[]>;
 }
