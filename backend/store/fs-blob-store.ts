@@ -370,6 +370,11 @@ export class FsBlobStore implements BlobStore {
   /** The blobs this process's last published file carries, and how making them durable went. */
   private carrying: Carrying | undefined;
 
+  /** Resolves once the blobs the last published file carries are durable too (or their sync failed). */
+  async settled(): Promise<void> {
+    await this.carrying?.synced;
+  }
+
   /**
    * Make the carried blobs durable without anyone waiting: one syncfs, which writes
    * back everything the filesystem holds (one flush of the disk's cache instead of one
