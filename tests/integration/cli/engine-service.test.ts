@@ -59,6 +59,35 @@ async function savedAndRemoved(name: string, files: number): Promise<string> {
   return tar;
 }
 
+/** Runs `layerbox --root ROOT ARGS` in `cwd`, presses Ctrl-C once `started` holds, and resolves its exit status. */
+async function interrupted(args: string[], what: string, started: () => Promise<boolean>, cwd = dir): Promise<number | null> {
+  const child = spawn(process.execPath, [requireCli(), '--root', root, ...args], { stdio: 'ignore', cwd });
+  const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  await waitFor(what, started, 20_000);
+  child.kill('SIGINT');
+  return ended;
+}
+
+/** A blob being written under the store's tmp/. */
+const writingBlobs = async () => (await readdir(join(root, 'tmp'))).some((n) => n.endsWith('.blob'));
+
+/** After an interrupted command: the store is free again, has no image `name`, no blob left half-written, and checks clean. */
+async function keptNothing(name: string): Promise<void> {
+  // A command that changes the store waits for the cancelled one to let go of it.
+  await layerbox(root, ['volume', 'create', `after-${name}`]);
+  expect((await layerbox(root, ['images', '-q', name])).stdout).toBe('');
+  expect((await readdir(join(root, 'tmp'))).filter((n) => n.endsWith('.blob'))).toEqual([]);
+  const check = await layerbox(root, ['system', 'check'], { env: { LAYERBOX_ENGINE_SERVICE: 'off' }, check: false });
+  expect([check.code, check.stderr]).toEqual([0, '']);
+}
+
+/** An interrupted save or export to `out`: no file is left, whole or partial. */
+async function leftNoFile(out: string): Promise<void> {
+  const base = out.slice(out.lastIndexOf('/') + 1);
+  await waitFor('the partial file to go', async () => !(await readdir(dir)).some((n) => n.includes(base)), 20_000);
+  expect(existsSync(out)).toBe(false);
+}
+
 describe('the engine service', () => {
   it('starts after the first command and serves the next ones, holding their containers', async () => {
     const first = await layerbox(root, ['run', '--rm', 'box', 'sh', '-c', 'echo hello | wc -c']);
@@ -166,29 +195,13 @@ describe('the engine service', () => {
   it('a load interrupted with Ctrl-C ends with 130 and keeps nothing; so does a save', async () => {
     await waitFor('the service', () => holderListening(sock()));
     const tar = await savedAndRemoved('bigger', 1500);
+    expect(await interrupted(['load', '-i', tar], 'the load to write', writingBlobs)).toBe(130);
+    await keptNothing('bigger');
 
-    const load = spawn(process.execPath, [requireCli(), '--root', root, 'load', '-i', tar], { stdio: 'ignore' });
-    const loaded = new Promise<number | null>((res) => load.on('exit', (code) => res(code)));
-    await waitFor('the load to write', async () => (await readdir(join(root, 'tmp'))).some((n) => n.endsWith('.blob')), 20_000);
-    load.kill('SIGINT');
-    expect(await loaded).toBe(130);
-    // A command that changes the store waits for the cancelled load to let go of it.
-    await layerbox(root, ['volume', 'create', 'after-load']);
-    expect((await layerbox(root, ['images', '-q', 'bigger'])).stdout).toBe('');
-    expect((await readdir(join(root, 'tmp'))).filter((n) => n.endsWith('.blob'))).toEqual([]);
-    const check = await layerbox(root, ['system', 'check'], { env: { LAYERBOX_ENGINE_SERVICE: 'off' }, check: false });
-    expect([check.code, check.stderr]).toEqual([0, '']);
-
-    // A save to a file interrupted the same way leaves no file, whole or partial.
     await layerbox(root, ['load', '-i', tar]);
     const out = join(dir, 'again.tar');
-    const save = spawn(process.execPath, [requireCli(), '--root', root, 'save', '-o', out, 'bigger'], { stdio: 'ignore', cwd: dir });
-    const saved = new Promise<number | null>((res) => save.on('exit', (code) => res(code)));
-    await waitFor('the save to write', async () => (await readdir(dir)).some((n) => n.startsWith('.again.tar.')), 20_000);
-    save.kill('SIGINT');
-    expect(await saved).toBe(130);
-    await waitFor('the partial file to go', async () => !(await readdir(dir)).some((n) => n.includes('again.tar')), 20_000);
-    expect(existsSync(out)).toBe(false);
+    expect(await interrupted(['save', '-o', out, 'bigger'], 'the save to write', async () => (await readdir(dir)).some((n) => n.startsWith('.again.tar.')))).toBe(130);
+    await leftNoFile(out);
   });
 
   it('an import interrupted with Ctrl-C ends with 130 and keeps nothing; so does an export', async () => {
@@ -199,29 +212,14 @@ describe('the engine service', () => {
     for (let i = 0; i < 1500; i++) await writeFile(join(rootfs, 'files', `f${i}`), randomBytes(40_000));
     const tar = join(dir, 'rootfs.tar');
     await run(['tar', '-C', rootfs, '-cf', tar, '.']);
+    expect(await interrupted(['import', tar, 'imported'], 'the import to write', writingBlobs)).toBe(130);
+    await keptNothing('imported');
 
-    const imp = spawn(process.execPath, [requireCli(), '--root', root, 'import', tar, 'imported'], { stdio: 'ignore' });
-    const imported = new Promise<number | null>((res) => imp.on('exit', (code) => res(code)));
-    await waitFor('the import to write', async () => (await readdir(join(root, 'tmp'))).some((n) => n.endsWith('.blob')), 20_000);
-    imp.kill('SIGINT');
-    expect(await imported).toBe(130);
-    await layerbox(root, ['volume', 'create', 'after-import']);
-    expect((await layerbox(root, ['images', '-q', 'imported'])).stdout).toBe('');
-    expect((await readdir(join(root, 'tmp'))).filter((n) => n.endsWith('.blob'))).toEqual([]);
-    const check = await layerbox(root, ['system', 'check'], { env: { LAYERBOX_ENGINE_SERVICE: 'off' }, check: false });
-    expect([check.code, check.stderr]).toEqual([0, '']);
-
-    // An export of a container of that image, interrupted the same way, leaves no file.
     await layerbox(root, ['import', tar, 'imported']);
     await layerbox(root, ['create', '--name', 'to-export', 'imported', 'true']);
     const out = join(dir, 'exported.tar');
-    const exp = spawn(process.execPath, [requireCli(), '--root', root, 'export', '-o', out, 'to-export'], { stdio: 'ignore', cwd: dir });
-    const exported = new Promise<number | null>((res) => exp.on('exit', (code) => res(code)));
-    await waitFor('the export to write', async () => (await readdir(dir)).some((n) => n.startsWith('.exported.tar.')), 20_000);
-    exp.kill('SIGINT');
-    expect(await exported).toBe(130);
-    await waitFor('the partial file to go', async () => !(await readdir(dir)).some((n) => n.includes('exported.tar')), 20_000);
-    expect(existsSync(out)).toBe(false);
+    expect(await interrupted(['export', '-o', out, 'to-export'], 'the export to write', async () => (await readdir(dir)).some((n) => n.startsWith('.exported.tar.')))).toBe(130);
+    await leftNoFile(out);
     await layerbox(root, ['rm', 'to-export']);
   });
 
