@@ -23,6 +23,9 @@ import { isMissing, tempName, unlinkQuietly } from './temp-file.ts';
  * file goes to one taker. A file here holds nothing: after a crash between the rename
  * and the truncate it may still hold old bytes, which the next taker truncates.
  */
+/** Files `refill` makes at once. */
+const REFILL_AT_ONCE = 4;
+
 export class RecycledFiles {
   /** Names believed to be in the folder, taken from the end. */
   private names: string[] | undefined;
@@ -103,28 +106,34 @@ export class RecycledFiles {
   }
 
   /**
-   * Make new empty files until `spares` are here, one at a time on libuv's pool, and
-   * return at once: called after an operation, so the next one finds them made.
+   * Make new empty files until `spares` are here, a few at a time on libuv's pool
+   * (where fsyncs waiting for the disk may hold some of its threads), and return at
+   * once: called after an operation, so the next one finds them made.
    */
   refill(): void {
     if (this.filling || this.spares === 0) return;
     this.filling = true;
+    let running = 0;
+    let failed = false;
     const next = (): void => {
-      if (this.list().length >= this.spares) {
-        this.filling = false;
-        return;
-      }
-      const name = tempName('free');
-      open(join(this.dir, name), 'wx', POOL_MODE, (err, fd) => {
-        if (err) {
-          this.filling = false;
-          return;
-        }
-        close(fd, () => {
-          this.list().push(name);
-          next();
+      while (!failed && running < REFILL_AT_ONCE && this.list().length + running < this.spares) {
+        running++;
+        const name = tempName('free');
+        open(join(this.dir, name), 'wx', POOL_MODE, (err, fd) => {
+          if (err) {
+            failed = true;
+            running--;
+            if (running === 0) this.filling = false;
+            return;
+          }
+          close(fd, () => {
+            running--;
+            this.list().push(name);
+            next();
+          });
         });
-      });
+      }
+      if (running === 0) this.filling = false;
     };
     next();
   }
