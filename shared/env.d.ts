@@ -15,6 +15,7 @@ declare const console: {
   warn(...args: unknown[]): void;
 };
 declare function queueMicrotask(cb: () => void): void;
+declare const performance: { now(): number };
 declare function setTimeout(cb: () => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 declare function structuredClone<T>(value: T): T;

@@ -7,7 +7,7 @@ import type { ContainerState } from '../engine/container-state.ts';
 import type { ByteReader, ByteWriter } from '../process/stdio.ts';
 import { ExecError } from '../process/exec-error.ts';
 import { StartError, type ContainerHost, type RunningContainer, type Streams } from '../runtime/container-host.ts';
-import { LocalHandle, type ContainerHandle } from '../runtime/handle.ts';
+import { LocalHandle, type ContainerHandle, type ProcessRow } from '../runtime/handle.ts';
 import { logLines, type LogEntry } from '../runtime/log.ts';
 import { createOptions } from './containers.ts';
 import { out, err, type Ctx } from './io.ts';
@@ -274,13 +274,15 @@ export async function top(ctx: Ctx): Promise<void> {
   const rows = await handle.top();
   const now = e.now();
   const fmtTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-  const cpu = (ms: number) => {
-    const s = Math.max(0, Math.floor((now - ms) / 1000));
+  // As ps -ef shows them: TIME, the CPU time used; C, its share of the process's life in percent.
+  const cpuTime = (ms: number) => {
+    const s = Math.floor(ms / 1000);
     return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   };
+  const share = (r: ProcessRow) => String(Math.floor(((r.cpuMs ?? 0) / Math.max(1, now - r.started)) * 100));
   out(ctx, formatRows(
     'table {{.UID}}\t{{.PID}}\t{{.PPID}}\t{{.C}}\t{{.STIME}}\t{{.TTY}}\t{{.TIME}}\t{{.CMD}}',
-    rows.map((r) => ({ UID: r.uid === 0 ? 'root' : String(r.uid), PID: String(r.pid), PPID: String(r.ppid), C: '0', STIME: fmtTime(r.started), TTY: '?', TIME: cpu(r.started), CMD: r.argv.join(' ') })),
+    rows.map((r) => ({ UID: r.uid === 0 ? 'root' : String(r.uid), PID: String(r.pid), PPID: String(r.ppid), C: share(r), STIME: fmtTime(r.started), TTY: '?', TIME: cpuTime(r.cpuMs ?? 0), CMD: r.argv.join(' ') })),
     { headers: { UID: 'UID', PID: 'PID', PPID: 'PPID', C: 'C', STIME: 'STIME', TTY: 'TTY', TIME: 'TIME', CMD: 'CMD' } },
   ));
 }
@@ -299,25 +301,36 @@ export async function rename(ctx: Ctx): Promise<void> {
   });
 }
 
-/** `stats --no-stream`: one sample of each running container's processes and memory. */
+/** How long `stats` watches the containers' CPU time. */
+const CPU_SAMPLE_MS = 500;
+
+/** `stats --no-stream`: one sample of each running container's processes, CPU and memory. */
 export async function stats(ctx: Ctx): Promise<void> {
   const e = await ctx.io.engine(ctx.globals);
   const { listContainers } = await import('../engine/containers.ts');
   const { bytesSize } = await import('../cli/units.ts');
   const { reconcile } = await import('./liveness.ts');
   const all = ctx.args.length ? await Promise.all(ctx.args.map((r) => current(ctx, r))) : await Promise.all((await listContainers(e)).map((c) => reconcile(ctx, c)));
+  const running = await Promise.all(all.filter((s) => s.State.Running).map(async (s) => ({ s, handle: (await handleOf(ctx, s.Id)).handle })));
+  // CPU % is the CPU time used over a short wait, per process, as docker's is over the
+  // interval between two samples.
+  const sample = () => Promise.all(running.map(async ({ handle }) => ({ at: performance.now(), procs: await handle.top() })));
+  const before = await sample();
+  if (running.length) await new Promise<void>((r) => setTimeout(r, CPU_SAMPLE_MS));
+  const after = await sample();
   const rows: object[] = [];
-  for (const s of all) {
-    if (!s.State.Running) continue;
-    const { handle } = await handleOf(ctx, s.Id);
-    const procs = await handle.top();
+  for (const [i, { s }] of running.entries()) {
+    const procs = after[i]!.procs;
+    const was = new Map(before[i]!.procs.map((p) => [p.pid, p.cpuMs ?? 0]));
+    const used = procs.reduce((n, p) => n + Math.max(0, (p.cpuMs ?? 0) - (was.get(p.pid) ?? 0)), 0);
+    const cpuPerc = (used / Math.max(1, after[i]!.at - before[i]!.at)) * 100;
     const mem = procs.reduce((n, p) => n + p.memoryBytes, 0);
     const limit = s.HostConfig.Memory || 0;
     const mib = (n: number) => bytesSize(n);
     rows.push({
       ID: s.Id.slice(0, 12),
       Name: s.Name.slice(1),
-      CPUPerc: '--',
+      CPUPerc: `${cpuPerc.toFixed(2)}%`,
       MemUsage: `${mib(mem)} / ${limit ? mib(limit) : '--'}`,
       MemPerc: limit ? `${((mem / limit) * 100).toFixed(2)}%` : '--',
       NetIO: '0B / 0B',

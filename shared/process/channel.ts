@@ -14,6 +14,8 @@ export type SyscallOp = 'fs' | 'read' | 'write' | 'poll' | 'kill' | 'spawn' | 's
 /** Worker side: one blocking call to the engine. Throws `RemoteError` when the call failed. */
 export interface SyscallTransport {
   call(op: SyscallOp, args: unknown[]): unknown;
+  /** Optional: tell the engine the caller waits `ms` on its own (a sleep), for its CPU time. */
+  idle?(ms: number): void;
 }
 
 /** Engine side: delivers an answer to the worker waiting for it (and the rest of a long one). */

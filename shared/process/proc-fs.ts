@@ -7,7 +7,7 @@
  */
 import type { Cred } from '../vfs/fs-api.ts';
 import type { SyntheticNode, SyntheticProvider } from '../vfs/synthetic.ts';
-import type { ProcessInfo, ProcessTable } from './process-table.ts';
+import { cpuTime, type ProcessInfo, type ProcessTable } from './process-table.ts';
 
 export const OS_RELEASE = '6.1.0-layerbox';
 const CLK_TCK = 100;
@@ -183,8 +183,10 @@ export class ProcFs implements SyntheticProvider {
 
   private stat(p: ProcessInfo): string {
     const start = Math.round(((p.startTime - this.o.table.bootTime) / 1000) * CLK_TCK);
+    // The time it ran, all as user time: the engine serves its system calls.
+    const utime = Math.round((cpuTime(p) / 1000) * CLK_TCK);
     const fields = [
-      p.pid, `(${comm(p)})`, p.state, p.ppid, p.pid, p.pid, 0, -1, 0x400100, 0, 0, 0, 0, 0, 0, 0, 0,
+      p.pid, `(${comm(p)})`, p.state, p.ppid, p.pid, p.pid, 0, -1, 0x400100, 0, 0, 0, 0, utime, 0, 0, 0,
       20, 0, 1, 0, start, p.memoryBytes, Math.ceil(p.memoryBytes / PAGE), '18446744073709551615',
       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     ];

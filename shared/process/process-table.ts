@@ -38,7 +38,25 @@ export interface ProcessInfo {
   kind: 'wasm' | 'host';
   /** Bytes of linear memory, when known. */
   memoryBytes: number;
+  /**
+   * Milliseconds the program ran before its current stretch: the time its worker spent
+   * outside system calls, as the engine sees calls come and answers go (wasm only).
+   */
+  cpuMs: number;
+  /** `performance.now()` when its worker last resumed running it; unset while it waits for a system call. */
+  runningSince?: number;
   exit?: ExitStatus;
+}
+
+/** Milliseconds `p` has run so far, its current stretch included. */
+export function cpuTime(p: ProcessInfo, now = performance.now()): number {
+  return p.cpuMs + (p.runningSince !== undefined ? Math.max(0, now - p.runningSince) : 0);
+}
+
+/** Close the process's current stretch of running (it made a system call, or ended). */
+export function stopRunning(p: ProcessInfo, now = performance.now()): void {
+  p.cpuMs = cpuTime(p, now);
+  delete p.runningSince;
 }
 
 export class ProcessTable {
@@ -51,8 +69,8 @@ export class ProcessTable {
     this.bootTime = now;
   }
 
-  add(p: Omit<ProcessInfo, 'pid' | 'state' | 'memoryBytes'>): ProcessInfo {
-    const info: ProcessInfo = { ...p, pid: this.nextPid++, state: 'R', memoryBytes: 0 };
+  add(p: Omit<ProcessInfo, 'pid' | 'state' | 'memoryBytes' | 'cpuMs'>): ProcessInfo {
+    const info: ProcessInfo = { ...p, pid: this.nextPid++, state: 'R', memoryBytes: 0, cpuMs: 0 };
     this.procs.set(info.pid, info);
     return info;
   }

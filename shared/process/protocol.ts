@@ -1,7 +1,7 @@
 /** Messages between the engine and a process worker. */
 import type { Cred } from '../vfs/fs-api.ts';
 import type { InheritedFd } from '../wasi/system.ts';
-import type { CallMessage, MoreMessage } from './sab-channel.ts';
+import type { CallMessage, IdleMessage, MoreMessage } from './sab-channel.ts';
 import type { WasmModule } from './wasm-api.ts';
 
 /** Everything a worker needs to run one process. */
@@ -34,7 +34,7 @@ export interface ExitMessage {
 }
 
 export type ToWorker = { t: 'run'; job: RunJob };
-export type FromWorker = CallMessage | MoreMessage | ExitMessage;
+export type FromWorker = CallMessage | MoreMessage | IdleMessage | ExitMessage;
 
 /** How the engine talks to one worker (Web Worker or worker_threads); adapters live at the edges. */
 export interface WorkerHandle {

@@ -78,10 +78,12 @@ export class RemoteFs implements FsApi {
 }
 
 /** Sleep without spinning: wait on a flag nobody ever sets. */
-function blockingSleep(): (ms: number) => void {
+function blockingSleep(t: SyscallTransport): (ms: number) => void {
   const cell = new Int32Array(new SharedArrayBuffer(4));
   return (ms) => {
-    if (ms > 0) Atomics.wait(cell, 0, 0, ms);
+    if (ms <= 0) return;
+    t.idle?.(ms);
+    Atomics.wait(cell, 0, 0, ms);
   };
 }
 
@@ -102,6 +104,6 @@ export function remoteSystem(t: SyscallTransport, ids: { pid: number; ppid: numb
       spawn: (req: SpawnRequest) => t.call('spawn', [req]) as SpawnResult,
       statfs: (_cred: Cred, ino: Ino) => t.call('statfs', [ino]) as StatFs,
     },
-    sleep: blockingSleep(),
+    sleep: blockingSleep(t),
   };
 }

@@ -20,7 +20,7 @@ import { FileReader, FileWriter } from './file-stream.ts';
 import { hostApplets as defaultApplets, type HostAppletContext, type HostAppletRegistry } from './host-applets.ts';
 import { ModuleCache } from './module-cache.ts';
 import type { WasmModule } from './wasm-api.ts';
-import { ProcessTable, type ExitStatus, type ProcessInfo } from './process-table.ts';
+import { ProcessTable, stopRunning, type ExitStatus, type ProcessInfo } from './process-table.ts';
 import { ProcFs } from './proc-fs.ts';
 import { Process, type StreamEntry } from './process.ts';
 import type { ExitMessage, FromWorker, RunJob } from './protocol.ts';
@@ -257,6 +257,7 @@ export class ProcessRuntime {
   private finish(p: Process, exit: ExitStatus): void {
     if (p.done) return;
     p.done = true;
+    stopRunning(p.info);
     p.cont();
     p.info.state = 'Z';
     p.info.exit = exit;
@@ -369,6 +370,7 @@ export class ProcessRuntime {
         this.finish(p, { status: 134, signal: 6, message: `worker failed: ${err.message}` });
       },
     );
+    p.info.runningSince = performance.now();
     worker.handle.post({
       t: 'run',
       job: {
@@ -383,10 +385,17 @@ export class ProcessRuntime {
     switch (m.t) {
       case 'call':
         p.info.memoryBytes = m.mem;
+        stopRunning(p.info);
         void this.dispatch(p, m);
         return;
       case 'more':
         p.server?.more();
+        return;
+      case 'idle':
+        // It runs again once the sleep is over (a stretch that starts in the future).
+        p.info.memoryBytes = m.mem;
+        stopRunning(p.info);
+        p.info.runningSince = performance.now() + m.ms;
         return;
       case 'exit':
         this.onExit(p, m);
@@ -394,6 +403,7 @@ export class ProcessRuntime {
   }
 
   private onExit(p: Process, m: ExitMessage): void {
+    stopRunning(p.info);
     p.positions = m.positions;
     const w = p.worker;
     p.worker = null;
@@ -424,6 +434,7 @@ export class ProcessRuntime {
     if (stopped) await stopped;
     if (p.done) return;
     if (p.info.state === 'S') p.info.state = 'R';
+    p.info.runningSince = performance.now();
     p.server!.answer(answer);
   }
 

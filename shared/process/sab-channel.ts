@@ -30,6 +30,12 @@ export interface CallMessage {
 export interface MoreMessage {
   t: 'more';
 }
+/** The worker waits on its own for `ms` (a sleep), running nothing: for CPU time. */
+export interface IdleMessage {
+  t: 'idle';
+  ms: number;
+  mem: number;
+}
 
 export class SabClient implements SyscallTransport {
   private readonly flag: Int32Array;
@@ -37,7 +43,7 @@ export class SabClient implements SyscallTransport {
 
   constructor(
     sab: SharedArrayBuffer,
-    private readonly post: (m: CallMessage | MoreMessage) => void,
+    private readonly post: (m: CallMessage | MoreMessage | IdleMessage) => void,
     private readonly memoryBytes: () => number = () => 0,
   ) {
     this.flag = new Int32Array(sab, 0, 4);
@@ -52,6 +58,10 @@ export class SabClient implements SyscallTransport {
   /** Blocks until the engine has set the flag (a wake-up alone is no answer: see above). */
   private awaitAnswer(): void {
     while (Atomics.load(this.flag, 0) === 0) Atomics.wait(this.flag, 0, 0);
+  }
+
+  idle(ms: number): void {
+    this.post({ t: 'idle', ms, mem: this.memoryBytes() });
   }
 
   call(op: SyscallOp, args: unknown[]): unknown {

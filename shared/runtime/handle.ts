@@ -1,5 +1,5 @@
 import type { TarWriteEntry } from '../tar/entry.ts';
-import type { ProcessInfo } from '../process/process-table.ts';
+import { cpuTime, type ProcessInfo } from '../process/process-table.ts';
 import { SIGCONT, SIGKILL } from '../process/signals.ts';
 import { pump, type ContainerExit, type ExecOptions, type RunningContainer, type Streams } from './container-host.ts';
 
@@ -12,6 +12,8 @@ export interface ProcessRow {
   /** Milliseconds since the epoch. */
   started: number;
   memoryBytes: number;
+  /** Milliseconds it has run (outside system calls); 0 for host applets, and from holders that do not say. */
+  cpuMs: number;
   argv: string[];
 }
 
@@ -43,6 +45,7 @@ export interface ContainerHandle {
 }
 
 export function processRows(list: readonly ProcessInfo[]): ProcessRow[] {
+  const now = performance.now();
   return list.map((p) => ({
     pid: p.pid,
     ppid: p.ppid,
@@ -50,6 +53,7 @@ export function processRows(list: readonly ProcessInfo[]): ProcessRow[] {
     state: p.state,
     started: p.startTime,
     memoryBytes: p.memoryBytes,
+    cpuMs: cpuTime(p, now),
     argv: [...p.argv],
   }));
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { encodeValue } from '../../../shared/process/channel.ts';
-import { createChannelBuffer, SabClient, SabServer, type CallMessage, type MoreMessage } from '../../../shared/process/sab-channel.ts';
+import { createChannelBuffer, SabClient, SabServer, type CallMessage, type IdleMessage, type MoreMessage } from '../../../shared/process/sab-channel.ts';
 
 /**
  * The engine's side, on another thread. Once the call is posted it first wakes the waiting
@@ -38,7 +38,7 @@ describe('SabClient', () => {
     const exited = once(engine, 'exit');
     await once(engine, 'online');
 
-    const posted: Array<CallMessage | MoreMessage> = [];
+    const posted: Array<CallMessage | MoreMessage | IdleMessage> = [];
     const client = new SabClient(sab, (m) => {
       posted.push(m);
       Atomics.store(state, 0, 1);
