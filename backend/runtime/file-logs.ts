@@ -54,6 +54,8 @@ export class FileLogStore implements LogStore {
 
   async remove(id: string): Promise<void> {
     await this.flush(id);
-    await rm(join(this.dir, id), { recursive: true, force: true });
+    // The monitor of a container being removed may still write its last output, which
+    // makes the folder anew under rm (ENOTEMPTY): rm tries again a few times.
+    await rm(join(this.dir, id), { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 }
