@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, open, openSync, read, readFileSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, open, openSync, read, readFileSync, readSync, renameSync, statSync, write, writeSync } from 'node:fs';
 import { open as openHandle, opendir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../../shared/digest/digest.ts';
@@ -336,8 +336,8 @@ export class FsBlobStore implements BlobStore {
       let earlier: Promise<void> | undefined;
       if (inline) {
         const unsure = this.unconfirmed(step.carried).filter((d) => !this.staged.has(d));
-        const more = unsure.length ? carriedBytes(this.layout, unsure, inline) : [];
-        if (more) inline = [...inline, ...more];
+        const all = unsure.length ? withCarried(this.layout, inline, unsure) : inline;
+        if (all) inline = all;
         else earlier = this.syncCarried(unsure);
       } else if (step.inline) {
         earlier = this.syncCarried(this.unconfirmed(step.carried));
@@ -376,12 +376,12 @@ export class FsBlobStore implements BlobStore {
   }
 
   /**
-   * Make the carried blobs durable without anyone waiting: one syncfs, which writes
-   * back everything the filesystem holds (one flush of the disk's cache instead of one
-   * per blob, and others' data delays no command), or fsyncs until its helper runs.
+   * Make the carried blobs durable without anyone waiting: one syncfs where its helper
+   * runs (a long-lived process starts it at open), which writes back everything the
+   * filesystem holds, one flush of the disk's cache instead of one per blob; others'
+   * data delays no command. Elsewhere, fsyncs.
    */
   private syncInBackground(digests: Digest[]): Carrying {
-    prepareSyncfs();
     const c: Carrying = { digests, done: false, ok: false, synced: Promise.resolve(false) };
     c.synced = (async () => {
       if (syncfsRunning() && (await syncfs(this.layout.root))) return;
@@ -400,8 +400,11 @@ export class FsBlobStore implements BlobStore {
     return [...new Set([...others, ...own])];
   }
 
-  /** Make `digests` durable, waiting for this process's background sync when it covers them. */
-  private async syncCarried(digests: readonly Digest[]): Promise<void> {
+  /**
+   * Make `digests`, blobs a refs file carries, durable before a file without them
+   * replaces it; waits for this process's background sync where it covers them.
+   */
+  async syncCarried(digests: readonly Digest[]): Promise<void> {
     const own = this.carrying;
     this.carrying = undefined;
     const ownSynced = own ? await own.synced : true;
@@ -411,6 +414,35 @@ export class FsBlobStore implements BlobStore {
     const paths = left.map((d) => this.layout.blobPath(d)).filter((p) => statSync(p, { throwIfNoEntry: false }));
     await fsyncAll(paths);
     await fsyncDir(this.layout.sha256Dir);
+  }
+
+  /**
+   * A blob the current refs file carries is in place with these bytes (checked against
+   * its digest by the caller): after a crash that lost it, or left its file with other
+   * bytes, it is written back durably. Synchronous, as refs are read so.
+   */
+  restoreSync(d: Digest, bytes: Uint8Array): void {
+    const path = this.layout.blobPath(d);
+    try {
+      if (Buffer.from(readFileSync(path)).equals(bytes)) return;
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+    }
+    const tmp = join(this.layout.tmpDir, tempName('blob'));
+    const fd = openSync(tmp, 'wx', 0o444);
+    try {
+      writeFullySync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    const dir = openSync(this.layout.sha256Dir, 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 
   async discard(): Promise<void> {
@@ -507,39 +539,28 @@ interface Carrying {
   synced: Promise<boolean>;
 }
 
-/**
- * The bytes of stored blobs to carry on beside `batch`, or undefined when they do not
- * fit the limits or one cannot be read.
- */
-function carriedBytes(layout: StoreLayout, digests: readonly Digest[], batch: ReadonlyArray<[Digest, Uint8Array]>): Array<[Digest, Uint8Array]> | undefined {
-  if (batch.length + digests.length > INLINE_COUNT) return undefined;
-  let total = batch.reduce((n, [, b]) => n + b.length, 0);
-  const out: Array<[Digest, Uint8Array]> = [];
-  for (const d of digests) {
-    let b: Uint8Array;
-    try {
-      b = readFileSync(layout.blobPath(d));
-    } catch {
-      return undefined;
-    }
-    total += b.length;
-    if (b.length > INLINE_BLOB || total > INLINE_TOTAL) return undefined;
-    out.push([d, b]);
-  }
-  return out;
+/** Whether blobs of these sizes can travel in a refs file together. */
+function fitsInline(sizes: readonly number[]): boolean {
+  let total = 0;
+  for (const n of sizes) if (n > INLINE_BLOB || (total += n) > INLINE_TOTAL) return false;
+  return sizes.length <= INLINE_COUNT;
 }
 
 /** The staged blobs' bytes, if the batch is small enough to be carried in a refs file. */
 function inlineBytes(entries: Array<[Digest, Staged]>): Array<[Digest, Uint8Array]> | undefined {
-  if (entries.length > INLINE_COUNT) return undefined;
-  let total = 0;
-  const out: Array<[Digest, Uint8Array]> = [];
-  for (const [d, s] of entries) {
-    total += s.size;
-    if (s.size > INLINE_BLOB || total > INLINE_TOTAL) return undefined;
-    out.push([d, s.bytes ?? readFileSync(s.path)]);
+  if (!fitsInline(entries.map(([, s]) => s.size))) return undefined;
+  return entries.map(([d, s]) => [d, s.bytes ?? readFileSync(s.path)]);
+}
+
+/** `batch` and the bytes of stored blobs `more`, if they all fit in a refs file and can be read. */
+function withCarried(layout: StoreLayout, batch: Array<[Digest, Uint8Array]>, more: readonly Digest[]): Array<[Digest, Uint8Array]> | undefined {
+  const all = [...batch];
+  try {
+    for (const d of more) all.push([d, readFileSync(layout.blobPath(d))]);
+  } catch {
+    return undefined;
   }
-  return out;
+  return fitsInline(all.map(([, b]) => b.length)) ? all : undefined;
 }
 
 export function sha256Hex(bytes: Uint8Array): Digest {

@@ -1,11 +1,11 @@
-import { close, closeSync, fstatSync, fsync, fsyncSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { close, closeSync, fstatSync, fsync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDigest, type Digest } from '../../shared/digest/digest.ts';
 import { DataLossError, FailedPreconditionError, InvalidArgumentError } from '../../shared/errors.ts';
 import type { RefStore, RefUpdate } from '../../shared/store/ref-store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
-import { fsyncAll, fsyncDir } from './durability.ts';
-import { sha256Hex, type FlushStep } from './fs-blob-store.ts';
+import { fsyncDir } from './durability.ts';
+import { sha256Hex, type FlushStep, type FsBlobStore } from './fs-blob-store.ts';
 import type { RecycledFiles } from './recycled-files.ts';
 import type { StoreLayout } from './layout.ts';
 import { isMissing, tempName, unlinkQuietly } from './temp-file.ts';
@@ -75,8 +75,19 @@ export class FsRefStore implements RefStore {
     readonly layout: StoreLayout,
     private readonly withLock: <T>(fn: () => Promise<T>) => Promise<T>,
     /** Empty files made ahead (or left by deleted blobs): a new refs.json takes one. */
-    private readonly recycled?: RecycledFiles,
+    private readonly recycled: RecycledFiles,
+    /** The store's blobs, for those a version carries (see FsBlobStore.flushThen). */
+    private readonly blobs: Pick<FsBlobStore, 'restoreSync' | 'syncCarried'>,
   ) {}
+
+  /** A carried blob is in place; one a crash lost is written back from the version's copy. */
+  private restore(d: Digest, bytes: Uint8Array): void {
+    try {
+      this.blobs.restoreSync(d, bytes);
+    } catch (e) {
+      throw new DataLossError(`${this.layout.blobPath(d)}: checking it against the copy in refs.json, or writing it back after a crash, failed (${(e as Error).message}); open the store as its owner`, { cause: e });
+    }
+  }
 
   async get(name: string): Promise<Digest | undefined> {
     return (await this.current()).refs.get(name);
@@ -177,7 +188,7 @@ export class FsRefStore implements RefStore {
       const st = fstatSync(fd, { bigint: true });
       const v = parseVersion(readAll(fd, Number(st.size)), this.layout.refsFile);
       try {
-        for (const [d, bytes] of v.carried) this.ensureBlob(d, bytes);
+        for (const [d, bytes] of v.carried) this.restore(d, bytes);
       } catch (e) {
         // A version replaced meanwhile may have lost its carried blobs to garbage collection: read the new one.
         if (statSync(this.layout.refsFile, { bigint: true, throwIfNoEntry: false })?.ino !== st.ino) {
@@ -198,25 +209,6 @@ export class FsRefStore implements RefStore {
     this.snap = s;
     if (old >= 0) close(old, () => {});
     return s;
-  }
-
-  /**
-   * A blob the current version carries is in place with these bytes: after a crash that
-   * lost it (its name or its bytes had not reached the disk), it is written back.
-   */
-  private ensureBlob(d: Digest, bytes: Uint8Array): void {
-    const path = this.layout.blobPath(d);
-    try {
-      if (sha256Hex(readFileSync(path)) === d) return;
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-    }
-    try {
-      writeFileDurably(join(this.layout.tmpDir, tempName('blob')), path, bytes, 0o444);
-      fsyncDirSync(this.layout.sha256Dir);
-    } catch (e) {
-      throw new DataLossError(`${path}: lost in a crash, and writing it back from refs.json failed (${(e as Error).message}); open the store as its owner`, { cause: e });
-    }
   }
 
   /**
@@ -242,7 +234,7 @@ export class FsRefStore implements RefStore {
       pinned = inline?.map(([d]) => d) ?? [];
       const record = (inline ?? []).map(([d, b]): [string, string] => [CARRIED + d, Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')]);
       const bytes = Buffer.from(formatRefs(sorted, refs, record), 'utf8');
-      fd = this.recycled?.take(tmp, 0o644, true) ?? openSync(tmp, 'wx+', 0o644);
+      fd = this.recycled.take(tmp, 0o644, true) ?? openSync(tmp, 'wx+', 0o644);
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
       return [tmp];
     };
@@ -260,11 +252,10 @@ export class FsRefStore implements RefStore {
       } else {
         writeTemp(undefined);
         // The blobs the current version carries must be durable before it is replaced.
-        const carried = base.pinned.length ? fsyncAll(base.pinned.map((d) => this.layout.blobPath(d)).filter((p) => statSync(p, { throwIfNoEntry: false }))).then(() => fsyncDir(this.layout.sha256Dir)) : undefined;
-        await Promise.all([fsyncFd(fd), carried]);
+        await Promise.all([fsyncFd(fd), base.pinned.length ? this.blobs.syncCarried(base.pinned) : undefined]);
         await fsyncDir(await rename());
       }
-      this.recycled?.refill();
+      this.recycled.refill();
     } catch (e) {
       if (!kept && fd >= 0) {
         closeSync(fd);
@@ -272,27 +263,6 @@ export class FsRefStore implements RefStore {
       }
       throw e;
     }
-  }
-}
-
-/** Write `bytes` to `tmp`, fsync, rename to `target`. */
-function writeFileDurably(tmp: string, target: string, bytes: Uint8Array, mode: number): void {
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, target);
-}
-
-function fsyncDirSync(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -5,7 +5,7 @@ import { FailedPreconditionError } from '../../shared/errors.ts';
 import type { RefUpdate } from '../../shared/store/ref-store.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { Mutex } from '../../shared/util/mutex.ts';
-import { fsyncDir, fsyncPath } from './durability.ts';
+import { fsyncDir, fsyncPath, prepareSyncfs } from './durability.ts';
 import { FsBlobStore, type FsBlobStoreOptions } from './fs-blob-store.ts';
 import { FsRefStore } from './fs-ref-store.ts';
 import { FsVolatileRecords } from './fs-volatile-records.ts';
@@ -50,7 +50,7 @@ export class FsStore implements Store {
     this.location = layout.root;
     const recycled = new RecycledFiles(layout.recycledDir, opts.spareFiles);
     this.blobs = new FsBlobStore(layout, { ...opts, recycled });
-    this.refs = new FsRefStore(layout, (fn) => (this.held ? fn() : this.lock(fn)), recycled);
+    this.refs = new FsRefStore(layout, (fn) => (this.held ? fn() : this.lock(fn)), recycled, this.blobs);
     this.volatile = new FsVolatileRecords(layout);
   }
 
@@ -105,6 +105,9 @@ export async function openFsStore(root: string, opts: FsStoreOptions = {}): Prom
   if (!existing) await mkdir(layout.root, { recursive: true });
   const lock = await folderLock(layout.root);
   const store = new FsStore(layout, lock, opts);
+  // A long-lived process (one that keeps spare files) starts the syncfs helper now, while
+  // it is small to fork: the blobs of its commits then reach the disk by one syncfs each.
+  if (opts.spareFiles) prepareSyncfs();
   if (existing) {
     // Nothing to clean or create: no need for the lock.
     if (layoutComplete(layout) && tempCount(layout) === 0) return store;

@@ -44,15 +44,18 @@ afterEach(async () => {
   await rm(join(root, '..'), { recursive: true, force: true });
 });
 
+/** Store blobs of `bytesOf(seed, size)` and commit them as tag/a, tag/b, …; resolves their digests. */
+async function commitTags(s: FsStore, ...blobs: Array<[seed: number, size: number]>): Promise<Digest[]> {
+  const ds: Digest[] = [];
+  for (const [seed, size] of blobs) ds.push(await s.blobs.put(bytesOf(seed, size)));
+  await s.commit(ds.map((d, i) => ({ name: `tag/${String.fromCharCode(97 + i)}`, value: d })));
+  return ds;
+}
+
 describe('blobs carried in refs.json', () => {
   it('a small commit carries its blobs; readers see refs only; a change of refs alone carries none', async () => {
     const s = await open();
-    const a = await s.blobs.put(bytesOf(1, 100));
-    const b = await s.blobs.put(bytesOf(2, 200));
-    await s.commit([
-      { name: 'tag/a', value: a },
-      { name: 'tag/b', value: b },
-    ]);
+    const [a, b] = (await commitTags(s, [1, 100], [2, 200])) as [Digest, Digest];
     expect(await carried()).toEqual({ [a]: hex(1, 100), [b]: hex(2, 200) });
     const expected = [
       ['tag/a', a],
@@ -71,12 +74,7 @@ describe('blobs carried in refs.json', () => {
 
   it('a blob lost in a crash, or left with other bytes, is written back from refs.json by its next reader', async () => {
     const s = await open();
-    const a = await s.blobs.put(bytesOf(1, 100));
-    const b = await s.blobs.put(bytesOf(2, 100));
-    await s.commit([
-      { name: 'tag/a', value: a },
-      { name: 'tag/b', value: b },
-    ]);
+    const [a, b] = (await commitTags(s, [1, 100], [2, 100])) as [Digest, Digest];
     // The crash: a's name never reached the disk; b's did, without its bytes.
     await unlink(blobFile(a));
     await chmod(blobFile(b), 0o644);
@@ -93,8 +91,7 @@ describe('blobs carried in refs.json', () => {
 
   it('a refs.json whose copy of a blob does not match its digest is refused', async () => {
     const s = await open();
-    const a = await s.blobs.put(bytesOf(1, 100));
-    await s.commit([{ name: 'tag/a', value: a }]);
+    await commitTags(s, [1, 100]);
     const copy = Buffer.from(bytesOf(1, 100)).toString('base64');
     expect(await refsText()).toContain(copy);
     const spoiled = (await refsText()).replace(copy, Buffer.from('other bytes').toString('base64'));
